@@ -1,0 +1,115 @@
+package org.amtl.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * An immutable set of values for the keys of {@link Keys}. Every construction path goes through
+ * {@link #with(ConfigKey, Object)} or {@link #withRaw(String, String)}, which validate; unknown keys are errors.
+ */
+public final class AmtlConfig {
+  private final Map<String, Object> values;
+
+  private AmtlConfig(Map<String, Object> values) {
+    this.values = values;
+  }
+
+  /** All defaults. */
+  public static AmtlConfig defaults() {
+    return new AmtlConfig(Collections.emptyMap());
+  }
+
+  /** Reads a .properties file; the error names the file on unknown or bad keys. */
+  public static AmtlConfig load(Path file) throws IOException {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(in);
+    }
+    try {
+      return defaults().withAll(props);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** This configuration with every entry of {@code props} applied, in key order. */
+  public AmtlConfig withAll(Properties props) {
+    AmtlConfig c = this;
+    for (String name : new TreeMap<>(Map.copyOf(props)).keySet().stream().map(Object::toString).toList()) {
+      c = c.withRaw(name, props.getProperty(name));
+    }
+    return c;
+  }
+
+  /** This configuration with one raw {@code key=value} override, e.g. from the command line. */
+  public AmtlConfig withRaw(String name, String raw) {
+    ConfigKey<?> key = Keys.all().get(name);
+    if (key == null) {
+      throw new IllegalArgumentException("unknown config key '" + name + "' (value '" + raw
+          + "'); see docs/configuration.md for the keys");
+    }
+    return put(key, key.parse(raw));
+  }
+
+  /** This configuration with one typed value. */
+  public <T> AmtlConfig with(ConfigKey<T> key, T value) {
+    if (Keys.all().get(key.name()) != key) {
+      throw new IllegalArgumentException("unknown config key '" + key.name() + "'");
+    }
+    return put(key, key.validate(value));
+  }
+
+  private AmtlConfig put(ConfigKey<?> key, Object value) {
+    Map<String, Object> next = new LinkedHashMap<>(values);
+    next.put(key.name(), value instanceof int[] a ? a.clone() : value);
+    return new AmtlConfig(Collections.unmodifiableMap(next));
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigKey<T> key) {
+    Object v = values.get(key.name());
+    T value = v == null ? key.defaultValue() : (T) v;
+    return value instanceof int[] a ? (T) a.clone() : value;
+  }
+
+  public int getInt(ConfigKey<Integer> key) {
+    return get(key);
+  }
+
+  public double getDouble(ConfigKey<Double> key) {
+    return get(key);
+  }
+
+  public boolean getBoolean(ConfigKey<Boolean> key) {
+    return get(key);
+  }
+
+  /** Every key with its resolved value, as .properties text would write it, in table order. */
+  public Properties toProperties() {
+    Properties p = new Properties();
+    for (ConfigKey<?> key : Keys.all().values()) {
+      p.setProperty(key.name(), key.format(get(key)));
+    }
+    return p;
+  }
+
+  /** Only the keys set explicitly, rendered as text. */
+  public Map<String, String> explicitValues() {
+    Map<String, String> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, Keys.all().get(k).format(v)));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return explicitValues().toString();
+  }
+}

@@ -1,0 +1,113 @@
+package org.amtl.core.config;
+
+import static org.amtl.core.config.ConfigKey.boolKey;
+import static org.amtl.core.config.ConfigKey.doubleKey;
+import static org.amtl.core.config.ConfigKey.enumKey;
+import static org.amtl.core.config.ConfigKey.intKey;
+import static org.amtl.core.config.ConfigKey.intListKey;
+import static org.amtl.core.config.ConfigKey.longKey;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.amtl.core.model.EmbeddingVariant;
+import org.amtl.core.model.HeadType;
+
+/**
+ * The one table of configuration keys. Every key the project reads is declared here, with its type, default,
+ * documentation and validator; nothing else defines keys. Defaults follow docs/amtl-method choices.
+ */
+public final class Keys {
+  private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
+
+  // ---- model shape
+  public static final ConfigKey<EmbeddingVariant> EMBEDDING = add(enumKey("model.embedding", EmbeddingVariant.class,
+      EmbeddingVariant.AMTL, "Embedding variant: amtl (masked, self-sizing), fbe (fixed size d), mde (mixed "
+          + "dimensions by frequency block), autoemb (soft search over candidate dims)."));
+  public static final ConfigKey<HeadType> HEAD = add(enumKey("model.head", HeadType.class, HeadType.DNN,
+      "CTR network on top of the embeddings: dnn (MLP), deepfm (first order + FM + MLP), widedeep (linear + MLP)."));
+  public static final ConfigKey<Integer> DIM = add(intKey("model.dim", 32,
+      "Maximum embedding dimension d (the fixed size of FBE).", 1, 255));
+  public static final ConfigKey<int[]> HIDDEN = add(intListKey("model.hidden", new int[] {128, 64},
+      "Hidden layer widths of the CTR MLP (ReLU); empty for none.", 1, 65536, true));
+  public static final ConfigKey<Double> EMBEDDING_INIT = add(doubleKey("model.embedding.initScale", 0.05,
+      "Embedding rows start uniform in (-s, s).", 0, true, 10));
+  public static final ConfigKey<Boolean> EMBEDDING_TRAINABLE = add(boolKey("model.embedding.trainable", true,
+      "Whether the field embedding rows are updated (false freezes them, e.g. to train a head on fixed rows)."));
+
+  // ---- AMTL layer
+  public static final ConfigKey<Integer> AML_HIDDEN = add(intKey("amtl.aml.hidden", 32,
+      "Hidden width of each AML network (h-AML and l-AML).", 1, 4096));
+  public static final ConfigKey<Double> TEMPERATURE = add(doubleKey("amtl.temperature", 1.0,
+      "Softmax temperature T of the selection t = softmax(z / T).", 0, true, 1e6));
+  public static final ConfigKey<Boolean> TWINS = add(boolKey("amtl.twins", true,
+      "Use the twin AMLs (h-AML and l-AML mixed by the normalized log count); false uses a single AML (ablation)."));
+  public static final ConfigKey<Boolean> STE = add(boolKey("amtl.ste", true,
+      "Straight-through estimator: train on the hard prefix mask; false trains on the soft mask (ablation)."));
+  public static final ConfigKey<Double> BUDGET_LAMBDA = add(doubleKey("amtl.budget.lambda", 0.0,
+      "Optional storage penalty lambda * E[k] per lookup; 0 is the paper's loss.", 0, false, 1e6));
+  public static final ConfigKey<Integer> FREQUENCY_BUCKETS = add(intKey("amtl.frequency.buckets", 24,
+      "Number B of log2 count buckets in the frequency features (one-hot of floor(log2(1 + count)), capped).",
+      1, 64));
+
+  // ---- baselines
+  public static final ConfigKey<Integer> MDE_BLOCKS = add(intKey("mde.blocks", 4,
+      "MDE: number of equal-rank blocks per field.", 1, 64));
+  public static final ConfigKey<Double> MDE_ALPHA = add(doubleKey("mde.alpha", 0.3,
+      "MDE: block dim d_b = round(d * (p_b / p_1)^alpha).", 0, false, 10));
+  public static final ConfigKey<int[]> AUTOEMB_CANDIDATES = add(intListKey("autoemb.candidates", new int[] {2, 8},
+      "AutoEmb: candidate dims below d (d itself is always a candidate).", 1, 255, true));
+  public static final ConfigKey<Integer> AUTOEMB_HIDDEN = add(intKey("autoemb.controller.hidden", 32,
+      "AutoEmb: hidden width of the controller MLP.", 1, 4096));
+
+  // ---- vocabulary
+  public static final ConfigKey<Long> MIN_COUNT = add(longKey("vocab.minCount", 1,
+      "Values seen fewer times than this in the training split map to the field's OOV row."));
+
+  // ---- training
+  public static final ConfigKey<Integer> BATCH_SIZE = add(intKey("train.batchSize", 256,
+      "Minibatch size.", 1, 1 << 20));
+  public static final ConfigKey<Integer> EPOCHS = add(intKey("train.epochs", 1,
+      "Passes over the training data (one is the default: sparse embeddings overfit after the first).", 1, 10000));
+  public static final ConfigKey<Long> SEED = add(longKey("train.seed", 1,
+      "Seed of every random choice (initialisation, shuffling); runs with the same seed and input are identical."));
+
+  // ---- optimizers
+  public static final ConfigKey<Double> EMB_LR = add(doubleKey("optim.embedding.learningRate", 0.05,
+      "Adagrad learning rate of embedding rows.", 0, true, 1e3));
+  public static final ConfigKey<Double> EMB_EPSILON = add(doubleKey("optim.embedding.epsilon", 1e-8,
+      "Adagrad epsilon.", 0, true, 1));
+  public static final ConfigKey<Double> EMB_INITIAL_ACC = add(doubleKey("optim.embedding.initialAccumulator", 0.0,
+      "Adagrad accumulator start value.", 0, false, 1e6));
+  public static final ConfigKey<Double> EMB_L2 = add(doubleKey("optim.embedding.l2", 0.0,
+      "L2 on embedding rows, applied to the rows a batch touches.", 0, false, 1e3));
+  public static final ConfigKey<DenseOptimizer> DENSE_OPTIMIZER = add(enumKey("optim.dense.type",
+      DenseOptimizer.class, DenseOptimizer.ADAM, "Optimizer of dense parameters: adam, or sgd (plain descent)."));
+  public static final ConfigKey<Double> DENSE_LR = add(doubleKey("optim.dense.learningRate", 0.001,
+      "Learning rate of dense parameters (MLP, AMLs, projections, controller).", 0, true, 1e3));
+  public static final ConfigKey<Double> DENSE_BETA1 = add(doubleKey("optim.dense.beta1", 0.9,
+      "Adam beta1.", 0, false, 0.999999));
+  public static final ConfigKey<Double> DENSE_BETA2 = add(doubleKey("optim.dense.beta2", 0.999,
+      "Adam beta2.", 0, false, 0.999999));
+  public static final ConfigKey<Double> DENSE_EPSILON = add(doubleKey("optim.dense.epsilon", 1e-8,
+      "Adam epsilon.", 0, true, 1));
+  public static final ConfigKey<Double> DENSE_L2 = add(doubleKey("optim.dense.l2", 0.0,
+      "L2 on dense weights.", 0, false, 1e3));
+
+  /** Dense-parameter optimizers that configuration may name. */
+  public enum DenseOptimizer { ADAM, SGD }
+
+  private Keys() {}
+
+  private static <T> ConfigKey<T> add(ConfigKey<T> key) {
+    if (ALL.put(key.name(), key) != null) {
+      throw new IllegalStateException("duplicate config key " + key.name());
+    }
+    return key;
+  }
+
+  /** Every key, in declaration order. */
+  public static Map<String, ConfigKey<?>> all() {
+    return Collections.unmodifiableMap(ALL);
+  }
+}

@@ -1,0 +1,115 @@
+package org.amtl.core.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The vocabulary of one field. Row 0 is the out-of-vocabulary (OOV) row; rows 1..n hold the values seen at
+ * least minCount times, ordered by count (descending, ties by value), so a value's row id is its rank.
+ */
+public final class FieldVocabulary {
+  /** Row id of the OOV row in every field. */
+  public static final int OOV = 0;
+
+  private final String name;
+  private final String[] values; // values[id - 1]
+  private final long[] counts; // counts[id], counts[0] = 0 (OOV)
+  private transient Map<String, Integer> index;
+
+  private FieldVocabulary(String name, String[] values, long[] counts) {
+    this.name = name;
+    this.values = values;
+    this.counts = counts;
+  }
+
+  /** Builds the vocabulary from value counts; values with count below {@code minCount} go to OOV. */
+  public static FieldVocabulary fromCounts(String name, Map<String, Long> counts, long minCount) {
+    List<Map.Entry<String, Long>> kept = new ArrayList<>();
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getValue() < 0) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': count of value '" + e.getKey() + "' = " + e.getValue() + " (expected >= 0)");
+      }
+      if (e.getValue() >= minCount) {
+        kept.add(e);
+      }
+    }
+    kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
+        .thenComparing(Map.Entry::getKey));
+    String[] values = new String[kept.size()];
+    long[] c = new long[kept.size() + 1];
+    for (int i = 0; i < kept.size(); i++) {
+      values[i] = kept.get(i).getKey();
+      c[i + 1] = kept.get(i).getValue();
+    }
+    return new FieldVocabulary(name, values, c);
+  }
+
+  /** Builds directly from values already in row order and their counts (counts[0] is the OOV row's). */
+  public static FieldVocabulary ofRows(String name, String[] values, long[] counts) {
+    if (counts.length != values.length + 1) {
+      throw new IllegalArgumentException("field '" + name + "': counts.length = " + counts.length
+          + " (expected values.length + 1 = " + (values.length + 1) + ")");
+    }
+    for (int i = 2; i < counts.length; i++) {
+      if (counts[i] > counts[i - 1]) {
+        throw new IllegalArgumentException("field '" + name + "': count of row " + i + " = " + counts[i]
+            + " (expected rows ordered by count, <= " + counts[i - 1] + ")");
+      }
+    }
+    return new FieldVocabulary(name, values.clone(), counts.clone());
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Number of rows including OOV. */
+  public int rows() {
+    return counts.length;
+  }
+
+  /** Number of in-vocabulary values (rows minus OOV). */
+  public int size() {
+    return values.length;
+  }
+
+  public long count(int id) {
+    return counts[id];
+  }
+
+  /** The value of row {@code id}, or null for OOV. */
+  public String value(int id) {
+    return id == OOV ? null : values[id - 1];
+  }
+
+  /** Row id of {@code value}; null and unseen values map to OOV. */
+  public int idOf(String value) {
+    if (value == null) {
+      return OOV;
+    }
+    if (index == null) {
+      Map<String, Integer> m = new HashMap<>(values.length * 2);
+      for (int i = 0; i < values.length; i++) {
+        m.put(values[i], i + 1);
+      }
+      index = m;
+    }
+    return index.getOrDefault(value, OOV);
+  }
+
+  /** A copy of the per-row counts (index = row id). */
+  public long[] counts() {
+    return counts.clone();
+  }
+
+  @Override
+  public String toString() {
+    return "FieldVocabulary[" + name + ", " + values.length + " values, top " + Arrays.toString(
+        Arrays.copyOf(values, Math.min(3, values.length))) + "]";
+  }
+}

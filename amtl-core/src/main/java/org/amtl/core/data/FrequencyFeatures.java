@@ -1,0 +1,90 @@
+package org.amtl.core.data;
+
+/**
+ * The frequency features s_i of every row of one field, and the twin weight a_i (docs: amtl-method.md, "The
+ * layer", items 2 and 4):
+ * <ul>
+ *   <li>one-hot of the bucket floor(log2(1 + c_i)), capped at B - 1;</li>
+ *   <li>u_i, the per-field min-max of log(1 + c) over in-vocabulary values, in [0, 1] (OOV: c = 0);</li>
+ *   <li>the normalized rank 1 - (r_i - 1) / |V| (OOV ranks last: 0).</li>
+ * </ul>
+ * a_i = u_i weighs h-AML against l-AML.
+ */
+public final class FrequencyFeatures {
+  private final int rows;
+  private final int width;
+  private final int buckets;
+  private final float[] features; // rows x width
+  private final float[] weight; // a_i
+  private final int[] bucket;
+
+  private FrequencyFeatures(int rows, int buckets) {
+    this.rows = rows;
+    this.buckets = buckets;
+    this.width = buckets + 2;
+    this.features = new float[rows * width];
+    this.weight = new float[rows];
+    this.bucket = new int[rows];
+  }
+
+  public static FrequencyFeatures of(FieldVocabulary vocab, int buckets) {
+    int rows = vocab.rows();
+    FrequencyFeatures ff = new FrequencyFeatures(rows, buckets);
+    int n = vocab.size();
+    double logMin = n == 0 ? 0 : Math.log1p(vocab.count(n));
+    double logMax = n == 0 ? 0 : Math.log1p(vocab.count(1));
+    for (int id = 0; id < rows; id++) {
+      long c = vocab.count(id);
+      int b = bucketOf(c, buckets);
+      double u;
+      if (id == FieldVocabulary.OOV) {
+        u = 0;
+      } else if (logMax > logMin) {
+        u = Math.min(1, Math.max(0, (Math.log1p(c) - logMin) / (logMax - logMin)));
+      } else {
+        u = 1;
+      }
+      double rank = id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / n;
+      int o = id * ff.width;
+      ff.features[o + b] = 1f;
+      ff.features[o + buckets] = (float) u;
+      ff.features[o + buckets + 1] = (float) rank;
+      ff.weight[id] = (float) u;
+      ff.bucket[id] = b;
+    }
+    return ff;
+  }
+
+  /** floor(log2(1 + count)), capped at buckets - 1. */
+  public static int bucketOf(long count, int buckets) {
+    int b = 63 - Long.numberOfLeadingZeros(count + 1);
+    return Math.min(b, buckets - 1);
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  /** Length of s_i. */
+  public int width() {
+    return width;
+  }
+
+  public int buckets() {
+    return buckets;
+  }
+
+  /** Copies s_{id} into {@code out} at {@code offset}. */
+  public void copyTo(int id, float[] out, int offset) {
+    System.arraycopy(features, id * width, out, offset, width);
+  }
+
+  /** a_id, the h-AML weight. */
+  public float weight(int id) {
+    return weight[id];
+  }
+
+  public int bucket(int id) {
+    return bucket[id];
+  }
+}

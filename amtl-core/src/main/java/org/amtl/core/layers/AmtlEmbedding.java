@@ -1,0 +1,75 @@
+package org.amtl.core.layers;
+
+import java.util.List;
+
+/** AMTL: a full (rows x d) table whose rows are multiplied by the field's {@link AmtlMask}: v_i = m_i * e_i. */
+public final class AmtlEmbedding extends FieldEmbedding {
+  private final EmbeddingTable table;
+  private final AmtlMask mask;
+  private float[] masks = new float[0];
+  private float[] dmasks = new float[0];
+
+  public AmtlEmbedding(EmbeddingTable table, AmtlMask mask) {
+    super(table.width());
+    this.table = table;
+    this.mask = mask;
+  }
+
+  public AmtlMask mask() {
+    return mask;
+  }
+
+  @Override
+  protected void checkRow(int id) {
+    table.checkRow(id);
+  }
+
+  // ids: (n) -> vectors: (n, d) = m_i * e_i
+  @Override
+  protected void computeVectors(int[] ids, int n, float[] vectors, boolean training) {
+    if (masks.length < n * dim) {
+      masks = new float[n * dim];
+      dmasks = new float[n * dim];
+    }
+    mask.forward(ids, n, masks, training);
+    float[] w = table.values();
+    for (int s = 0; s < n; s++) {
+      int r = ids[s] * dim;
+      for (int j = 0; j < dim; j++) {
+        vectors[s * dim + j] = masks[s * dim + j] * w[r + j];
+      }
+    }
+  }
+
+  // dvectors: (n, d) -> dL/de = m * dv (rows), dL/dm = e * dv (mask)
+  @Override
+  protected void backwardVectors(int[] ids, int n, float[] dvectors) {
+    float[] w = table.values();
+    for (int s = 0; s < n; s++) {
+      int r = ids[s] * dim;
+      int o = table.gradOffset(ids[s]);
+      float[] g = table.gradBuffer();
+      for (int j = 0; j < dim; j++) {
+        float dv = dvectors[s * dim + j];
+        g[o + j] += masks[s * dim + j] * dv;
+        dmasks[s * dim + j] = w[r + j] * dv;
+      }
+    }
+    mask.backward(dmasks, occurrenceWeights());
+  }
+
+  @Override
+  public int[] keptDims() {
+    return mask.keptDims();
+  }
+
+  @Override
+  public int rows() {
+    return table.rows();
+  }
+
+  @Override
+  public List<EmbeddingTable> tables() {
+    return List.of(table);
+  }
+}

@@ -1,0 +1,201 @@
+package org.amtl.core.layers;
+
+import org.amtl.core.data.FrequencyFeatures;
+
+/**
+ * The AMTL mask of one field (docs: amtl-method.md, "The layer"). For row i with frequency features s_i:
+ * <pre>
+ *   z_i = a_i * hAML(s_i) + (1 - a_i) * lAML(s_i)      (twins; a single AML gives z_i = hAML(s_i))
+ *   p_i = softmax(z_i / T)                             position l means "keep l + 1 dims"
+ *   t_i = onehot(argmax p_i)   (STE, and always at inference)   or   t_i = p_i   (soft, training without STE)
+ *   m_ij = sum_{l >= j} t_il                           reverse cumulative sum: a prefix mask when t is one-hot
+ * </pre>
+ * Backward treats t as p in every mode (the straight-through estimator), so the STE and soft paths share one
+ * backward: dL/dt_l = sum_{j <= l} dL/dm_j (+ the optional budget lambda * (l + 1) per lookup), then the softmax
+ * with 1/T, then a_i and 1 - a_i into the two AMLs.
+ */
+public final class AmtlMask {
+  private final int dim;
+  private final FrequencyFeatures features;
+  private final Mlp hAml;
+  private final Mlp lAml; // null for a single AML
+  private final float temperature;
+  private final boolean ste;
+  private final float budgetLambda;
+
+  private int n;
+  private float[] s = new float[0]; // (n, S) frequency features
+  private float[] a = new float[0]; // (n) twin weight
+  private float[] z = new float[0]; // (n, d) mixed logits
+  private float[] probs = new float[0]; // (n, d) softmax(z / T)
+  private float[] dz = new float[0];
+  private float[] dzh = new float[0];
+  private float[] dzl = new float[0];
+
+  public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, int hidden,
+      boolean twins, boolean ste, double temperature, double budgetLambda) {
+    this.dim = dim;
+    this.features = features;
+    this.hAml = new Mlp(params, name + ".hAML", features.width(), hidden, dim);
+    this.lAml = twins ? new Mlp(params, name + ".lAML", features.width(), hidden, dim) : null;
+    this.temperature = (float) temperature;
+    this.ste = ste;
+    this.budgetLambda = (float) budgetLambda;
+  }
+
+  public Mlp hAml() {
+    return hAml;
+  }
+
+  /** The l-AML, or null when a single AML is used. */
+  public Mlp lAml() {
+    return lAml;
+  }
+
+  // ids: (n) -> mask: (n, d); hard prefix masks unless training without STE
+  public void forward(int[] ids, int n, float[] mask, boolean training) {
+    this.n = n;
+    int sw = features.width();
+    if (a.length < n) {
+      a = new float[n];
+    }
+    if (s.length < n * sw) {
+      s = new float[n * sw];
+    }
+    if (z.length < n * dim) {
+      z = new float[n * dim];
+      probs = new float[n * dim];
+      dz = new float[n * dim];
+      dzh = new float[n * dim];
+      dzl = new float[n * dim];
+    }
+    for (int i = 0; i < n; i++) {
+      features.copyTo(ids[i], s, i * sw);
+      a[i] = lAml == null ? 1f : features.weight(ids[i]);
+    }
+    float[] zh = hAml.forward(s, n);
+    if (lAml == null) {
+      System.arraycopy(zh, 0, z, 0, n * dim);
+    } else {
+      float[] zl = lAml.forward(s, n); // each AML has its own buffers: zh stays valid
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < dim; j++) {
+          int o = i * dim + j;
+          z[o] = a[i] * zh[o] + (1f - a[i]) * zl[o];
+        }
+      }
+    }
+    boolean hard = ste || !training;
+    for (int i = 0; i < n; i++) {
+      selectionForward(z, i * dim, dim, temperature, probs);
+      if (hard) {
+        prefixMask(argmax(probs, i * dim, dim) + 1, mask, i * dim, dim);
+      } else {
+        maskFromSelection(probs, i * dim, dim, mask);
+      }
+    }
+  }
+
+  // dmask: (n, d), lookup weights: (n) -> AML parameter gradients
+  public void backward(float[] dmask, float[] lookupWeights) {
+    for (int i = 0; i < n; i++) {
+      int o = i * dim;
+      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * lookupWeights[i], dz);
+      for (int j = 0; j < dim; j++) {
+        dzh[o + j] = a[i] * dz[o + j];
+        dzl[o + j] = (1f - a[i]) * dz[o + j];
+      }
+    }
+    hAml.backward(dzh, false);
+    if (lAml != null) {
+      lAml.backward(dzl, false);
+    }
+  }
+
+  /**
+   * The dims every row keeps after training: argmax of its logits, plus one. Runs the AMLs, so call it outside a
+   * forward/backward pair.
+   */
+  public int[] keptDims() {
+    int rows = features.rows();
+    int[] kept = new int[rows];
+    int chunk = 1024;
+    int[] ids = new int[chunk];
+    float[] mask = new float[chunk * dim];
+    for (int start = 0; start < rows; start += chunk) {
+      int m = Math.min(chunk, rows - start);
+      for (int i = 0; i < m; i++) {
+        ids[i] = start + i;
+      }
+      forward(ids, m, mask, false);
+      for (int i = 0; i < m; i++) {
+        kept[start + i] = argmax(probs, i * dim, dim) + 1;
+      }
+    }
+    return kept;
+  }
+
+  /** Softmax selection probabilities of the last forward, (n, d); for tests and diagnostics. */
+  float[] probabilities() {
+    return probs;
+  }
+
+  // z: (d) at off -> probs: (d) = softmax(z / T)
+  public static void selectionForward(float[] z, int off, int d, float temperature, float[] probs) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < d; j++) {
+      max = Math.max(max, z[off + j]);
+    }
+    float sum = 0f;
+    for (int j = 0; j < d; j++) {
+      float e = (float) Math.exp((z[off + j] - max) / temperature);
+      probs[off + j] = e;
+      sum += e;
+    }
+    for (int j = 0; j < d; j++) {
+      probs[off + j] /= sum;
+    }
+  }
+
+  // t: (d) at off -> mask: (d), m_j = sum_{l >= j} t_l
+  public static void maskFromSelection(float[] t, int off, int d, float[] mask) {
+    float acc = 0f;
+    for (int j = d - 1; j >= 0; j--) {
+      acc += t[off + j];
+      mask[off + j] = acc;
+    }
+  }
+
+  // dmask: (d), probs: (d) at off -> dz: (d); budget adds budget * (l + 1) to dL/dt_l
+  public static void selectionBackward(float[] dmask, float[] probs, int off, int d, float temperature,
+      float budget, float[] dz) {
+    float acc = 0f;
+    float dot = 0f;
+    for (int l = 0; l < d; l++) {
+      acc += dmask[off + l]; // dL/dt_l = sum_{j <= l} dL/dm_j
+      float dt = acc + budget * (l + 1);
+      dz[off + l] = dt;
+      dot += dt * probs[off + l];
+    }
+    for (int l = 0; l < d; l++) {
+      dz[off + l] = probs[off + l] * (dz[off + l] - dot) / temperature;
+    }
+  }
+
+  static void prefixMask(int k, float[] mask, int off, int d) {
+    for (int j = 0; j < d; j++) {
+      mask[off + j] = j < k ? 1f : 0f;
+    }
+  }
+
+  /** First index of the maximum. */
+  static int argmax(float[] v, int off, int d) {
+    int best = 0;
+    for (int j = 1; j < d; j++) {
+      if (v[off + j] > v[off + best]) {
+        best = j;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,56 @@
+package org.amtl.core.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Dense layers with ReLU between them; the last layer is linear. */
+public final class Mlp {
+  private final List<Dense> layers = new ArrayList<>();
+  private final List<Relu> relus = new ArrayList<>();
+
+  /** widths = {in, hidden..., out}. */
+  public Mlp(DenseParams params, String name, int... widths) {
+    if (widths.length < 2) {
+      throw new IllegalArgumentException("MLP '" + name + "' widths length = " + widths.length + " (expected >= 2)");
+    }
+    for (int l = 0; l + 1 < widths.length; l++) {
+      layers.add(new Dense(params, name + ".l" + l, widths[l], widths[l + 1]));
+      if (l + 2 < widths.length) {
+        relus.add(new Relu());
+      }
+    }
+  }
+
+  public List<Dense> layers() {
+    return layers;
+  }
+
+  public int out() {
+    return layers.get(layers.size() - 1).out();
+  }
+
+  // x: (B, in) -> y: (B, out)
+  public float[] forward(float[] x, int batch) {
+    float[] h = x;
+    for (int l = 0; l < layers.size(); l++) {
+      Dense d = layers.get(l);
+      h = d.forward(h, batch);
+      if (l < relus.size()) {
+        h = relus.get(l).forward(h, batch * d.out());
+      }
+    }
+    return h;
+  }
+
+  // dy: (B, out) -> dx: (B, in), or null when not needed
+  public float[] backward(float[] dy, boolean needInputGrad) {
+    float[] g = dy;
+    for (int l = layers.size() - 1; l >= 0; l--) {
+      if (l < relus.size()) {
+        g = relus.get(l).backward(g);
+      }
+      g = layers.get(l).backward(g, l > 0 || needInputGrad);
+    }
+    return g;
+  }
+}

@@ -1,0 +1,125 @@
+package org.amtl.core.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Exact ROC AUC as a mergeable summary: the distinct scores in ascending order with their positive and negative
+ * counts. AUC = P(score of a random positive > score of a random negative), ties counting half. Merging two
+ * summaries is a merge of sorted lists, so the result is exact and independent of how the data was split.
+ */
+public final class AucSummary {
+  private float[] scores;
+  private long[] positives;
+  private long[] negatives;
+  private int size;
+
+  public AucSummary() {
+    this(new float[0], new long[0], new long[0], 0);
+  }
+
+  private AucSummary(float[] scores, long[] positives, long[] negatives, int size) {
+    this.scores = scores;
+    this.positives = positives;
+    this.negatives = negatives;
+    this.size = size;
+  }
+
+  /** A summary of a batch of (score, label) pairs; labels must be 0 or 1 and scores not NaN. */
+  public static AucSummary of(float[] scores, float[] labels, int n) {
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      if (Float.isNaN(scores[i])) {
+        throw new IllegalArgumentException("score " + i + " = NaN (expected a number)");
+      }
+      if (labels[i] != 0f && labels[i] != 1f) {
+        throw new IllegalArgumentException("label " + i + " = " + labels[i] + " (expected 0 or 1)");
+      }
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
+    float[] s = new float[n];
+    long[] p = new long[n];
+    long[] q = new long[n];
+    int k = -1;
+    for (int idx = 0; idx < n; idx++) {
+      int i = order[idx];
+      if (k < 0 || Float.compare(s[k], scores[i]) != 0) {
+        k++;
+        s[k] = scores[i];
+      }
+      if (labels[i] == 1f) {
+        p[k]++;
+      } else {
+        q[k]++;
+      }
+    }
+    return new AucSummary(s, p, q, k + 1);
+  }
+
+  /** Adds {@code other} into this summary and returns this. */
+  public AucSummary merge(AucSummary other) {
+    if (other.size == 0) {
+      return this;
+    }
+    float[] s = new float[size + other.size];
+    long[] p = new long[s.length];
+    long[] q = new long[s.length];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < size || j < other.size) {
+      int c = i == size ? 1 : j == other.size ? -1 : Float.compare(scores[i], other.scores[j]);
+      if (c <= 0) {
+        s[k] = scores[i];
+        p[k] = positives[i];
+        q[k] = negatives[i];
+        i++;
+        if (c == 0) {
+          p[k] += other.positives[j];
+          q[k] += other.negatives[j];
+          j++;
+        }
+      } else {
+        s[k] = other.scores[j];
+        p[k] = other.positives[j];
+        q[k] = other.negatives[j];
+        j++;
+      }
+      k++;
+    }
+    scores = s;
+    positives = p;
+    negatives = q;
+    size = k;
+    return this;
+  }
+
+  public long positives() {
+    long t = 0;
+    for (int i = 0; i < size; i++) {
+      t += positives[i];
+    }
+    return t;
+  }
+
+  public long negatives() {
+    long t = 0;
+    for (int i = 0; i < size; i++) {
+      t += negatives[i];
+    }
+    return t;
+  }
+
+  /** The AUC, or NaN when there are no positives or no negatives. */
+  public double auc() {
+    double negBelow = 0;
+    double sum = 0;
+    for (int i = 0; i < size; i++) {
+      sum += positives[i] * (negBelow + 0.5 * negatives[i]);
+      negBelow += negatives[i];
+    }
+    double pos = positives();
+    double neg = negatives();
+    return pos == 0 || neg == 0 ? Double.NaN : sum / (pos * neg);
+  }
+}

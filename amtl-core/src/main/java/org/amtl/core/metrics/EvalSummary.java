@@ -1,0 +1,63 @@
+package org.amtl.core.metrics;
+
+/**
+ * Mergeable evaluation of predicted probabilities against 0/1 labels: exact AUC, logloss and calibration
+ * (mean prediction / mean label). Sums are in double; merge partial summaries in a fixed order for bit-identical
+ * results.
+ */
+public final class EvalSummary {
+  private final AucSummary auc;
+  private double lossSum;
+  private double predictionSum;
+  private double labelSum;
+  private long count;
+
+  public EvalSummary() {
+    this.auc = new AucSummary();
+  }
+
+  /** Adds n predictions (probabilities) and labels. */
+  public EvalSummary add(float[] probabilities, float[] labels, int n) {
+    auc.merge(AucSummary.of(probabilities, labels, n));
+    for (int i = 0; i < n; i++) {
+      lossSum += clampedLoss(probabilities[i], labels[i]);
+      predictionSum += probabilities[i];
+      labelSum += labels[i];
+    }
+    count += n;
+    return this;
+  }
+
+  /** Adds {@code other} into this and returns this. */
+  public EvalSummary merge(EvalSummary other) {
+    auc.merge(other.auc);
+    lossSum += other.lossSum;
+    predictionSum += other.predictionSum;
+    labelSum += other.labelSum;
+    count += other.count;
+    return this;
+  }
+
+  public double auc() {
+    return auc.auc();
+  }
+
+  public double logloss() {
+    return count == 0 ? Double.NaN : lossSum / count;
+  }
+
+  /** Mean prediction over mean label (1.0 is perfectly calibrated); NaN without positives. */
+  public double calibration() {
+    return labelSum == 0 ? Double.NaN : predictionSum / labelSum;
+  }
+
+  public long count() {
+    return count;
+  }
+
+  /** Logloss of one probability, clamped to [1e-7, 1 - 1e-7] so a saturated prediction costs at most ~16. */
+  static double clampedLoss(double p, float label) {
+    double q = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
+    return label == 1f ? -Math.log(q) : -Math.log1p(-q);
+  }
+}

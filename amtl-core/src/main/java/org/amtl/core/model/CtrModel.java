@@ -1,0 +1,309 @@
+package org.amtl.core.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.Batch;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.layers.AmtlEmbedding;
+import org.amtl.core.layers.AmtlMask;
+import org.amtl.core.layers.AutoEmbEmbedding;
+import org.amtl.core.layers.DenseParams;
+import org.amtl.core.layers.EmbeddingTable;
+import org.amtl.core.layers.FieldEmbedding;
+import org.amtl.core.layers.FixedEmbedding;
+import org.amtl.core.layers.FmInteraction;
+import org.amtl.core.layers.LogisticLoss;
+import org.amtl.core.layers.MdeEmbedding;
+import org.amtl.core.layers.Mlp;
+import org.amtl.core.optim.Adagrad;
+import org.amtl.core.optim.Adam;
+import org.amtl.core.optim.DenseOptimizer;
+import org.amtl.core.optim.Sgd;
+
+/**
+ * A CTR model: one {@link FieldEmbedding} per field (FBE, AMTL, MDE or AutoEmb) under a head (DNN, DeepFM,
+ * Wide&amp;Deep), with its optimizers. One training step is forward -> loss -> backward -> optimizer step.
+ * <pre>
+ *   E = [emb_1(x_1) | ... | emb_F(x_F)]            (B, F*d)
+ *   logit = MLP(E) [+ sum_f w_f(x_f)] [+ FM(E)]      wide/first-order term for DeepFM and Wide&amp;Deep, FM for DeepFM
+ * </pre>
+ */
+public final class CtrModel {
+  private final AmtlConfig config;
+  private final Vocabulary vocabulary;
+  private final int fields;
+  private final int dim;
+  private final DenseParams params;
+  private final List<FieldEmbedding> embeddings = new ArrayList<>();
+  private final List<FixedEmbedding> wide = new ArrayList<>();
+  private final Mlp mlp;
+  private final FmInteraction fm;
+  private final List<EmbeddingTable> tables = new ArrayList<>();
+  private final List<EmbeddingTable> trainableTables = new ArrayList<>();
+  private final DenseOptimizer denseOptimizer;
+  private final Adagrad rowOptimizer;
+
+  private int batch;
+  private float[] embedded = new float[0]; // (B, F*d)
+  private float[] wideOut = new float[0]; // (B, F)
+  private float[] logits = new float[0];
+  private float[] dlogits = new float[0];
+
+  public CtrModel(AmtlConfig config, Vocabulary vocabulary) {
+    this.config = config;
+    this.vocabulary = vocabulary;
+    this.fields = vocabulary.numFields();
+    this.dim = config.getInt(Keys.DIM);
+    long seed = config.get(Keys.SEED);
+    this.params = new DenseParams(seed);
+    EmbeddingVariant variant = config.get(Keys.EMBEDDING);
+    HeadType head = config.get(Keys.HEAD);
+    double initScale = config.getDouble(Keys.EMBEDDING_INIT);
+    for (int f = 0; f < fields; f++) {
+      FieldVocabulary fv = vocabulary.field(f);
+      String name = "field" + f;
+      FrequencyFeatures ff = FrequencyFeatures.of(fv, config.getInt(Keys.FREQUENCY_BUCKETS));
+      FieldEmbedding emb = switch (variant) {
+        case FBE -> new FixedEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed));
+        case AMTL -> new AmtlEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed),
+            new AmtlMask(params, name, ff, dim, config.getInt(Keys.AML_HIDDEN), config.getBoolean(Keys.TWINS),
+                config.getBoolean(Keys.STE), config.getDouble(Keys.TEMPERATURE),
+                config.getDouble(Keys.BUDGET_LAMBDA)));
+        case MDE -> new MdeEmbedding(params, name, fv.counts(), dim, config.getInt(Keys.MDE_BLOCKS),
+            config.getDouble(Keys.MDE_ALPHA), initScale, seed);
+        case AUTOEMB -> new AutoEmbEmbedding(params, name, ff, autoEmbCandidates(config, dim), dim,
+            config.getInt(Keys.AUTOEMB_HIDDEN), initScale, seed);
+      };
+      embeddings.add(emb);
+      tables.addAll(emb.tables());
+      if (config.getBoolean(Keys.EMBEDDING_TRAINABLE)) {
+        trainableTables.addAll(emb.tables());
+      }
+    }
+    if (head != HeadType.DNN) {
+      for (int f = 0; f < fields; f++) {
+        EmbeddingTable t = new EmbeddingTable("field" + f + ".wide", vocabulary.field(f).rows(), 1, 0.0, seed);
+        wide.add(new FixedEmbedding(t));
+        tables.add(t);
+        trainableTables.add(t);
+      }
+    }
+    int[] hidden = config.get(Keys.HIDDEN);
+    int[] widths = new int[hidden.length + 2];
+    widths[0] = fields * dim;
+    System.arraycopy(hidden, 0, widths, 1, hidden.length);
+    widths[widths.length - 1] = 1;
+    this.mlp = new Mlp(params, "mlp", widths);
+    this.fm = head == HeadType.DEEPFM ? new FmInteraction(fields, dim) : null;
+    float acc0 = (float) config.getDouble(Keys.EMB_INITIAL_ACC);
+    for (EmbeddingTable t : tables) {
+      t.fillAccumulators(acc0);
+    }
+    this.denseOptimizer = switch (config.get(Keys.DENSE_OPTIMIZER)) {
+      case ADAM -> new Adam(params.size(), config.getDouble(Keys.DENSE_LR), config.getDouble(Keys.DENSE_BETA1),
+          config.getDouble(Keys.DENSE_BETA2), config.getDouble(Keys.DENSE_EPSILON), config.getDouble(Keys.DENSE_L2));
+      case SGD -> new Sgd(config.getDouble(Keys.DENSE_LR), config.getDouble(Keys.DENSE_L2));
+    };
+    this.rowOptimizer = new Adagrad(config.getDouble(Keys.EMB_LR), config.getDouble(Keys.EMB_EPSILON),
+        config.getDouble(Keys.EMB_L2));
+  }
+
+  /** AutoEmb candidates: the configured dims below d, ascending, plus d. */
+  static int[] autoEmbCandidates(AmtlConfig config, int dim) {
+    TreeSet<Integer> set = new TreeSet<>();
+    for (int c : config.get(Keys.AUTOEMB_CANDIDATES)) {
+      if (c > dim) {
+        throw new IllegalArgumentException("config key 'autoemb.candidates': value " + c
+            + " is larger than model.dim = " + dim + " (expected candidates <= d)");
+      }
+      set.add(c);
+    }
+    set.add(dim);
+    return set.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  // batch -> logits: (B)
+  public float[] forward(Batch batch, boolean training) {
+    if (batch.numFields() != fields) {
+      throw new IllegalArgumentException("batch has " + batch.numFields() + " fields (expected " + fields + ")");
+    }
+    int b = batch.size();
+    this.batch = b;
+    int row = fields * dim;
+    if (embedded.length < b * row) {
+      embedded = new float[b * row];
+    }
+    if (logits.length < b) {
+      logits = new float[b];
+      dlogits = new float[b];
+      wideOut = new float[b * fields];
+    }
+    for (int f = 0; f < fields; f++) {
+      embeddings.get(f).forward(batch.offsets(f), batch.ids(f), b, embedded, f * dim, row, training);
+    }
+    float[] out = mlp.forward(embedded, b);
+    System.arraycopy(out, 0, logits, 0, b);
+    if (!wide.isEmpty()) {
+      for (int f = 0; f < fields; f++) {
+        wide.get(f).forward(batch.offsets(f), batch.ids(f), b, wideOut, f, fields, training);
+      }
+      for (int i = 0; i < b; i++) {
+        for (int f = 0; f < fields; f++) {
+          logits[i] += wideOut[i * fields + f];
+        }
+      }
+    }
+    if (fm != null) {
+      float[] y = fm.forward(embedded, b);
+      for (int i = 0; i < b; i++) {
+        logits[i] += y[i];
+      }
+    }
+    return logits;
+  }
+
+  // dlogits: (B) -> gradients of every parameter (added)
+  public void backward(float[] dlogits) {
+    int b = batch;
+    int row = fields * dim;
+    float[] dEmbedded = mlp.backward(dlogits, true);
+    if (fm != null) {
+      fm.backward(dlogits, dEmbedded);
+    }
+    for (int f = 0; f < fields; f++) {
+      embeddings.get(f).backward(dEmbedded, f * dim, row);
+    }
+    if (!wide.isEmpty()) {
+      for (int i = 0; i < b; i++) {
+        Arrays.fill(wideOut, i * fields, (i + 1) * fields, dlogits[i]);
+      }
+      for (int f = 0; f < fields; f++) {
+        wide.get(f).backward(wideOut, f, fields);
+      }
+    }
+  }
+
+  /** One optimisation step on a batch; returns the batch's mean loss before the step. */
+  public double trainStep(Batch batch) {
+    zeroGrad();
+    float[] z = forward(batch, true);
+    double loss = LogisticLoss.forward(z, batch.labels(), batch.size());
+    LogisticLoss.backward(z, batch.labels(), batch.size(), dlogits);
+    backward(dlogits);
+    denseOptimizer.step(params);
+    for (EmbeddingTable t : trainableTables) {
+      rowOptimizer.step(t);
+    }
+    return loss;
+  }
+
+  /** Predicted click probabilities (inference mode: hard masks, argmax candidates). */
+  public float[] predict(Batch batch) {
+    float[] z = forward(batch, false);
+    float[] p = new float[batch.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = LogisticLoss.sigmoid(z[i]);
+    }
+    return p;
+  }
+
+  public void zeroGrad() {
+    params.zeroGrad();
+    for (EmbeddingTable t : tables) {
+      t.zeroGrad();
+    }
+  }
+
+  public AmtlConfig config() {
+    return config;
+  }
+
+  public Vocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  public int dim() {
+    return dim;
+  }
+
+  public int numFields() {
+    return fields;
+  }
+
+  public DenseParams params() {
+    return params;
+  }
+
+  public Mlp mlp() {
+    return mlp;
+  }
+
+  public FieldEmbedding embedding(int field) {
+    return embeddings.get(field);
+  }
+
+  /** Every embedding table (field embeddings, then wide weights), in a fixed order. */
+  public List<EmbeddingTable> tables() {
+    return List.copyOf(tables);
+  }
+
+  public DenseOptimizer denseOptimizer() {
+    return denseOptimizer;
+  }
+
+  /** Rows per field (vocabulary plus OOV). */
+  public int[] rowsPerField() {
+    int[] rows = new int[fields];
+    for (int f = 0; f < fields; f++) {
+      rows[f] = vocabulary.field(f).rows();
+    }
+    return rows;
+  }
+
+  /** Per field, the dims each row keeps (what a pruned table stores). */
+  public int[][] keptDims() {
+    int[][] k = new int[fields][];
+    for (int f = 0; f < fields; f++) {
+      k[f] = embeddings.get(f).keptDims();
+    }
+    return k;
+  }
+
+  /** Embedding storage of the pruned tables against fixed-size tables of the same vocabulary and d. */
+  public Storage storage() {
+    long[] kept = new long[fields];
+    long[] fixed = new long[fields];
+    for (int f = 0; f < fields; f++) {
+      kept[f] = embeddings.get(f).storedFloats();
+      fixed[f] = (long) vocabulary.field(f).rows() * dim;
+    }
+    return new Storage(kept, fixed, params.size());
+  }
+
+  /** Copy of all trainable state (every row). */
+  public ModelState snapshot() {
+    return ModelState.capture(this, false);
+  }
+
+  /** Copy of dense state and only the rows changed since {@link #clearTouched()}: a partition's contribution. */
+  public ModelState snapshotTouched() {
+    return ModelState.capture(this, true);
+  }
+
+  /** Loads state: all dense values, and the rows the state holds. */
+  public void load(ModelState state) {
+    state.applyTo(this);
+  }
+
+  public void clearTouched() {
+    for (EmbeddingTable t : tables) {
+      t.clearTouched();
+    }
+  }
+}
