@@ -1,0 +1,272 @@
+package org.amtl.core.layers;
+
+import static org.amtl.core.GradCheck.FLOAT_TOLERANCE;
+import static org.amtl.core.GradCheck.dot;
+import static org.amtl.core.GradCheck.randomArray;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.amtl.core.GradCheck;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.FrequencyFeatures;
+import org.junit.jupiter.api.Test;
+
+/** Gradient checks of every layer and parameter tensor, on tiny shapes (B = 2, d = 4). */
+class LayerGradientTest {
+  static final int B = 2;
+  static final int D = 4;
+
+  /** Bags with a repeated id and an OOV id: example 0 = {1, 3, 1}, example 1 = {0, 2}. */
+  static final int[] OFFSETS = {0, 3, 5};
+  static final int[] IDS = {1, 3, 1, 0, 2};
+
+  static FieldVocabulary vocab() {
+    Map<String, Long> counts = new HashMap<>();
+    counts.put("a", 900L);
+    counts.put("b", 40L);
+    counts.put("c", 3L);
+    return FieldVocabulary.fromCounts("f", counts, 1);
+  }
+
+  static void assertAllBelow(String title, GradCheck check, Map<String, Double> errors) {
+    double max = GradCheck.report(title, errors);
+    assertTrue(max <= FLOAT_TOLERANCE, title + ": max relative error " + max + " > " + FLOAT_TOLERANCE);
+    check.gradientScale().forEach((name, scale) ->
+        assertTrue(scale > 1e-6, title + ": tensor " + name + " has no gradient, so its check proves nothing"));
+  }
+
+  @Test
+  void mlpWithReluAndItsInput() {
+    DenseParams p = new DenseParams(11);
+    Mlp mlp = new Mlp(p, "mlp", 5, 7, 3);
+    float[] x = randomArray(B * 5, 1, 1.0);
+    float[] dout = randomArray(B * 3, 2, 1.0);
+    double[][] dx = new double[1][];
+    GradCheck check = new GradCheck().addDense(p).add("input x", x, 0, x.length, () -> dx[0]);
+    Map<String, Double> errors = check.run(() -> {
+      p.zeroGrad();
+      mlp.forward(x, B);
+      dx[0] = GradCheck.slice(mlp.backward(dout, true), 0, x.length);
+    }, () -> dot(mlp.forward(x, B), dout, B * 3));
+    assertAllBelow("MLP (dense + ReLU + dense)", check, errors);
+  }
+
+  @Test
+  void fmInteraction() {
+    int fields = 3;
+    FmInteraction fm = new FmInteraction(fields, D);
+    float[] x = randomArray(B * fields * D, 3, 1.0);
+    float[] dout = randomArray(B, 4, 1.0);
+    float[] dx = new float[x.length];
+    GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.add("FM input", x, 0, x.length, () -> GradCheck.slice(dx, 0, dx.length))
+        .run(() -> {
+          java.util.Arrays.fill(dx, 0f);
+          fm.forward(x, B);
+          fm.backward(dout, dx);
+        }, () -> dot(fm.forward(x, B), dout, B));
+    assertAllBelow("FM second order", check, errors);
+  }
+
+  @Test
+  void fmEqualsSumOfPairwiseDotProducts() {
+    int fields = 3;
+    float[] x = randomArray(fields * D, 5, 1.0);
+    double expected = 0;
+    for (int f = 0; f < fields; f++) {
+      for (int g = f + 1; g < fields; g++) {
+        for (int j = 0; j < D; j++) {
+          expected += x[f * D + j] * x[g * D + j];
+        }
+      }
+    }
+    assertEquals(expected, new FmInteraction(fields, D).forward(x, 1)[0], 1e-5);
+  }
+
+  @Test
+  void logisticLoss() {
+    float[] z = {2.5f, -1.2f, 0.3f, -7f};
+    float[] y = {1f, 0f, 0f, 1f};
+    float[] dz = new float[z.length];
+    GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.add("logits", z, 0, z.length, () -> GradCheck.slice(dz, 0, dz.length))
+        .run(() -> LogisticLoss.backward(z, y, z.length, dz), () -> LogisticLoss.forward(z, y, z.length));
+    assertAllBelow("logistic loss", check, errors);
+    // the stable form agrees with the textbook one where both are accurate, and stays finite where it is not
+    assertEquals(-Math.log(1 / (1 + Math.exp(-2.5))), LogisticLoss.pointLoss(2.5, 1), 1e-12);
+    assertEquals(1000.0, LogisticLoss.pointLoss(1000, 0), 1e-9);
+  }
+
+  @Test
+  void fixedEmbeddingRowsWithBags() {
+    EmbeddingTable t = new EmbeddingTable("fbe", 4, D, 0.5, 7);
+    FixedEmbedding emb = new FixedEmbedding(t);
+    float[] out = new float[B * D];
+    float[] dout = randomArray(B * D, 8, 1.0);
+    GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.addTable(t).run(() -> {
+      t.zeroGrad();
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      emb.backward(dout, 0, D);
+    }, () -> {
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      return dot(out, dout, B * D);
+    });
+    assertAllBelow("FBE embedding rows (mean-pooled bags)", check, errors);
+  }
+
+  static AmtlMask mask(DenseParams p, boolean twins, boolean ste, double budget) {
+    return new AmtlMask(p, "f", FrequencyFeatures.of(vocab(), 24), D, 6, twins, ste, 0.7, budget);
+  }
+
+  /** Soft mode: the mask is a smooth function of both AMLs, so every tensor is checked against differences. */
+  @Test
+  void amtlEmbeddingSoftPathAllTensors() {
+    for (boolean twins : new boolean[] {true, false}) {
+      for (double budget : new double[] {0.0, 0.3}) {
+        DenseParams p = new DenseParams(23);
+        EmbeddingTable t = new EmbeddingTable("amtl.emb", 4, D, 0.5, 7);
+        AmtlEmbedding emb = new AmtlEmbedding(t, mask(p, twins, false, budget));
+        float[] out = new float[B * D];
+        float[] dout = randomArray(B * D, 9, 1.0);
+        // the budget term lambda * sum over lookups of E[k] / B, recomputed from the soft selection
+        GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.addTable(t).addDense(p).run(() -> {
+          t.zeroGrad();
+          p.zeroGrad();
+          emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+          emb.backward(dout, 0, D);
+        }, () -> {
+          emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+          return dot(out, dout, B * D) + budget * expectedDimPerLookup(emb.mask());
+        });
+        assertAllBelow("AMTL soft path, twins=" + twins + ", budget=" + budget, check, errors);
+      }
+    }
+  }
+
+  /** mean over the batch of sum over each bag's lookups (weight 1/len) of E[k] = sum_l (l + 1) p_l. */
+  static double expectedDimPerLookup(AmtlMask mask) {
+    // unique ids in first-seen order of IDS: 1, 3, 0, 2; lookup weights: id1 2/3, id3 1/3, id0 1/2, id2 1/2
+    double[] weights = {2.0 / 3, 1.0 / 3, 0.5, 0.5};
+    float[] probs = mask.probabilities();
+    double s = 0;
+    for (int i = 0; i < 4; i++) {
+      for (int l = 0; l < D; l++) {
+        s += weights[i] / B * (l + 1) * probs[i * D + l];
+      }
+    }
+    return s;
+  }
+
+  /** The mask logits z: the selection softmax and the reverse cumulative sum, checked on z directly. */
+  @Test
+  void maskLogits() {
+    float[] z = randomArray(D, 12, 2.0);
+    float[] dmask = randomArray(D, 13, 1.0);
+    float temperature = 0.7f;
+    float[] probs = new float[D];
+    float[] mask = new float[D];
+    float[] dz = new float[D];
+    GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.add("mask logits z", z, 0, D, () -> GradCheck.slice(dz, 0, D))
+        .run(() -> {
+          AmtlMask.selectionForward(z, 0, D, temperature, probs);
+          AmtlMask.selectionBackward(dmask, probs, 0, D, temperature, 0f, dz);
+        }, () -> {
+          AmtlMask.selectionForward(z, 0, D, temperature, probs);
+          AmtlMask.maskFromSelection(probs, 0, D, mask);
+          return dot(mask, dmask, D);
+        });
+    assertAllBelow("mask logits (softmax / T, reverse cumsum)", check, errors);
+  }
+
+  /**
+   * STE: the forward is the hard prefix mask, the row gradient is m * dv with that mask, and the AML gradients
+   * equal the analytic softmax path exactly (same parameters, same upstream gradient, soft mode).
+   */
+  @Test
+  void steForwardIsHardAndBackwardEqualsSoftPath() {
+    DenseParams pSte = new DenseParams(21);
+    DenseParams pSoft = new DenseParams(21);
+    EmbeddingTable tSte = new EmbeddingTable("amtl.emb", 4, D, 0.5, 7);
+    EmbeddingTable tSoft = new EmbeddingTable("amtl.emb", 4, D, 0.5, 7);
+    AmtlEmbedding ste = new AmtlEmbedding(tSte, mask(pSte, true, true, 0.2));
+    AmtlEmbedding soft = new AmtlEmbedding(tSoft, mask(pSoft, true, false, 0.2));
+    float[] outSte = new float[B * D];
+    float[] outSoft = new float[B * D];
+    float[] dout = randomArray(B * D, 9, 1.0);
+    ste.forward(OFFSETS, IDS, B, outSte, 0, D, true);
+    soft.forward(OFFSETS, IDS, B, outSoft, 0, D, true);
+    ste.backward(dout, 0, D);
+    soft.backward(dout, 0, D);
+    for (int i = 0; i < pSte.size(); i++) {
+      assertEquals(pSoft.grads()[i], pSte.grads()[i], 1e-7f, "AML gradient " + i);
+    }
+    // forward: ids 1 and 3 of example 0 pooled with hard prefix masks of their argmax dims
+    int[] kept = ste.keptDims();
+    float[] e = tSte.values();
+    for (int j = 0; j < D; j++) {
+      float m1 = j < kept[1] ? 1f : 0f;
+      float m3 = j < kept[3] ? 1f : 0f;
+      float expected = (2 * m1 * e[D + j] + m3 * e[3 * D + j]) / 3f;
+      assertEquals(expected, outSte[j], 1e-6f, "STE output dim " + j);
+    }
+    // rows: STE row gradients are checked against differences (the hard mask does not move with the rows)
+    GradCheck check = new GradCheck();
+    Map<String, Double> errors = check.addTable(tSte).run(() -> {
+      tSte.zeroGrad();
+      pSte.zeroGrad();
+      ste.forward(OFFSETS, IDS, B, outSte, 0, D, true);
+      ste.backward(dout, 0, D);
+    }, () -> {
+      ste.forward(OFFSETS, IDS, B, outSte, 0, D, true);
+      return dot(outSte, dout, B * D);
+    });
+    assertAllBelow("AMTL STE path, rows", check, errors);
+  }
+
+  @Test
+  void mdeRowsAndProjections() {
+    DenseParams p = new DenseParams(31);
+    long[] counts = {0, 900, 40, 3};
+    MdeEmbedding emb = new MdeEmbedding(p, "mde", counts, D, 2, 0.3, 0.5, 7);
+    float[] out = new float[B * D];
+    float[] dout = randomArray(B * D, 14, 1.0);
+    GradCheck check = new GradCheck().addDense(p);
+    emb.tables().forEach(check::addTable);
+    Map<String, Double> errors = check.run(() -> {
+      p.zeroGrad();
+      emb.tables().forEach(EmbeddingTable::zeroGrad);
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      emb.backward(dout, 0, D);
+    }, () -> {
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      return dot(out, dout, B * D);
+    });
+    assertAllBelow("MDE rows and projections", check, errors);
+  }
+
+  @Test
+  void autoEmbRowsProjectionsAndController() {
+    DenseParams p = new DenseParams(41);
+    AutoEmbEmbedding emb = new AutoEmbEmbedding(p, "auto", FrequencyFeatures.of(vocab(), 24), new int[] {1, 2, D}, D,
+        5, 0.5, 7);
+    float[] out = new float[B * D];
+    float[] dout = randomArray(B * D, 15, 1.0);
+    GradCheck check = new GradCheck().addDense(p);
+    emb.tables().forEach(check::addTable);
+    Map<String, Double> errors = check.run(() -> {
+      p.zeroGrad();
+      emb.tables().forEach(EmbeddingTable::zeroGrad);
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      emb.backward(dout, 0, D);
+    }, () -> {
+      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
+      return dot(out, dout, B * D);
+    });
+    assertAllBelow("AutoEmb rows, projections, controller", check, errors);
+  }
+}
