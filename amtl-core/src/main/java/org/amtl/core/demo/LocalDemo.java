@@ -6,10 +6,10 @@ import java.util.Locale;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.Example;
-import org.amtl.core.data.FrequencyFeatures;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.DimsByFrequency;
 import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.model.Storage;
 import org.amtl.core.train.LocalTrainer;
@@ -39,7 +39,7 @@ public final class LocalDemo {
     run(config, rows, System.out);
   }
 
-  /** The demo's comparison; returns the AMTL model's results. */
+  /** Trains and reports each variant. */
   public static void run(AmtlConfig config, int rows, PrintStream out) {
     long seed = config.get(Keys.SEED);
     SyntheticClickLog log = new SyntheticClickLog(8, 5000, 1.1, config.getInt(Keys.DIM), 3.0, seed);
@@ -69,27 +69,8 @@ public final class LocalDemo {
     }
   }
 
-  /** Mean learned dim per log2-count bucket, over all fields. */
-  public static double[] meanDimByBucket(CtrModel model, int buckets) {
-    double[] sum = new double[buckets];
-    long[] n = new long[buckets];
-    int[][] kept = model.keptDims();
-    for (int f = 0; f < model.numFields(); f++) {
-      FrequencyFeatures ff = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
-      for (int id = 1; id < kept[f].length; id++) {
-        sum[ff.bucket(id)] += kept[f][id];
-        n[ff.bucket(id)]++;
-      }
-    }
-    double[] mean = new double[buckets];
-    for (int b = 0; b < buckets; b++) {
-      mean[b] = n[b] == 0 ? Double.NaN : sum[b] / n[b];
-    }
-    return mean;
-  }
-
   private static void printDimsByBucket(CtrModel model, int buckets, PrintStream out) {
-    double[] mean = meanDimByBucket(model, buckets);
+    double[] mean = DimsByFrequency.meanByBucket(model, buckets);
     StringBuilder sb = new StringBuilder("AMTL mean kept dim by count bucket [2^b - 1, 2^(b+1) - 1):");
     for (int b = 0; b < buckets; b++) {
       if (!Double.isNaN(mean[b])) {
