@@ -73,6 +73,21 @@ public final class AmtlConfig {
     return new AmtlConfig(Collections.unmodifiableMap(next));
   }
 
+  /**
+   * Checks the rules that involve more than one key (each key alone was checked when set); call before using
+   * the configuration. Returns this.
+   */
+  public AmtlConfig validate() {
+    int dim = get(Keys.DIM);
+    for (int c : get(Keys.AUTOEMB_CANDIDATES)) {
+      if (get(Keys.EMBEDDING) == org.amtl.core.model.EmbeddingVariant.AUTOEMB && c > dim) {
+        throw new IllegalArgumentException("config key '" + Keys.AUTOEMB_CANDIDATES.name() + "': candidate " + c
+            + " is larger than " + Keys.DIM.name() + " = " + dim + " (expected candidates <= d)");
+      }
+    }
+    return this;
+  }
+
   @SuppressWarnings("unchecked")
   public <T> T get(ConfigKey<T> key) {
     Object v = values.get(key.name());

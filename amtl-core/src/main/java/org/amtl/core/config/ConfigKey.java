@@ -106,7 +106,7 @@ public final class ConfigKey<T> {
   }
 
   static <E extends Enum<E>> ConfigKey<E> enumKey(String name, Class<E> type, E def, String doc) {
-    String choices = String.join(" | ", Arrays.stream(type.getEnumConstants())
+    String choices = String.join(", ", Arrays.stream(type.getEnumConstants())
         .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new));
     return new ConfigKey<>(name, "enum", def, doc, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)), v -> true,
         "one of " + choices);

@@ -56,7 +56,7 @@ public final class CtrModel {
   private float[] dlogits = new float[0];
 
   public CtrModel(AmtlConfig config, Vocabulary vocabulary) {
-    this.config = config;
+    this.config = config.validate();
     this.vocabulary = vocabulary;
     this.fields = vocabulary.numFields();
     this.dim = config.getInt(Keys.DIM);
@@ -114,14 +114,10 @@ public final class CtrModel {
         config.getDouble(Keys.EMB_L2));
   }
 
-  /** AutoEmb candidates: the configured dims below d, ascending, plus d. */
+  /** AutoEmb candidates: the configured dims (validated <= d), ascending, plus d. */
   static int[] autoEmbCandidates(AmtlConfig config, int dim) {
     TreeSet<Integer> set = new TreeSet<>();
     for (int c : config.get(Keys.AUTOEMB_CANDIDATES)) {
-      if (c > dim) {
-        throw new IllegalArgumentException("config key 'autoemb.candidates': value " + c
-            + " is larger than model.dim = " + dim + " (expected candidates <= d)");
-      }
       set.add(c);
     }
     set.add(dim);

@@ -78,6 +78,10 @@ public final class ModelState {
   void applyTo(CtrModel model) {
     float[] target = model.params().values();
     check(dense.length == target.length, "dense parameters", dense.length, target.length);
+    requireFinite(dense, "dense value");
+    for (TableRows tr : tables) {
+      requireFinite(tr.values(), "table '" + tr.name() + "' value");
+    }
     System.arraycopy(dense, 0, target, 0, dense.length);
     model.denseOptimizer().setState(optimizerState, optimizerSteps);
     List<EmbeddingTable> modelTables = model.tables();
@@ -99,6 +103,14 @@ public final class ModelState {
           System.arraycopy(tr.values(), k * w, t.values(), id * w, w);
           System.arraycopy(tr.accumulators(), k * w, t.accumulators(), id * w, w);
         }
+      }
+    }
+  }
+
+  private static void requireFinite(float[] a, String what) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i])) {
+        throw new IllegalArgumentException("state " + what + " " + i + " = " + a[i] + " (expected a finite number)");
       }
     }
   }

@@ -1,0 +1,71 @@
+package org.amtl.core.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+  /** Brute force: over all (positive, negative) pairs, 1 if the positive scores higher, 1/2 on a tie. */
+  static double bruteAuc(float[] s, float[] y) {
+    double num = 0;
+    double pairs = 0;
+    for (int i = 0; i < s.length; i++) {
+      for (int j = 0; j < s.length; j++) {
+        if (y[i] == 1 && y[j] == 0) {
+          pairs++;
+          num += s[i] > s[j] ? 1 : s[i] == s[j] ? 0.5 : 0;
+        }
+      }
+    }
+    return num / pairs;
+  }
+
+  @Test
+  void exactAucWithTiesMatchesBruteForce() {
+    SplittableRandom r = new SplittableRandom(3);
+    float[] s = new float[500];
+    float[] y = new float[500];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = r.nextInt(40) / 40f; // many ties
+      y[i] = r.nextDouble() < 0.3 + 0.4 * s[i] ? 1 : 0;
+    }
+    assertEquals(bruteAuc(s, y), AucSummary.of(s, y, s.length).auc(), 1e-12);
+    assertEquals(0.5, AucSummary.of(new float[] {0.3f, 0.3f}, new float[] {1, 0}, 2).auc(), 0);
+    assertTrue(Double.isNaN(AucSummary.of(new float[] {0.3f}, new float[] {1}, 1).auc()));
+  }
+
+  @Test
+  void mergedSummariesEqualTheWhole() {
+    SplittableRandom r = new SplittableRandom(4);
+    int n = 3000;
+    float[] s = new float[n];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = (float) r.nextDouble();
+      y[i] = r.nextDouble() < s[i] ? 1 : 0;
+    }
+    EvalSummary whole = new EvalSummary().add(s, y, n);
+    EvalSummary parts = new EvalSummary();
+    int[] cuts = {0, 7, 1200, 1201, 2500, n};
+    for (int k = 0; k + 1 < cuts.length; k++) {
+      int len = cuts[k + 1] - cuts[k];
+      float[] ps = java.util.Arrays.copyOfRange(s, cuts[k], cuts[k + 1]);
+      float[] py = java.util.Arrays.copyOfRange(y, cuts[k], cuts[k + 1]);
+      parts.merge(new EvalSummary().add(ps, py, len));
+    }
+    parts.merge(new EvalSummary()); // an empty summary changes nothing
+    assertEquals(whole.auc(), parts.auc(), 0);
+    assertEquals(whole.logloss(), parts.logloss(), 1e-12);
+    assertEquals(whole.calibration(), parts.calibration(), 1e-12);
+    assertEquals(n, parts.count());
+  }
+
+  @Test
+  void loglossAndCalibration() {
+    EvalSummary e = new EvalSummary().add(new float[] {0.8f, 0.2f}, new float[] {1, 0}, 2);
+    assertEquals(-Math.log(0.8f), e.logloss(), 1e-6);
+    assertEquals(1.0, e.calibration(), 1e-6);
+  }
+}
