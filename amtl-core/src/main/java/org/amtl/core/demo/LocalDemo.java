@@ -15,9 +15,9 @@ import org.amtl.core.model.Storage;
 import org.amtl.core.train.LocalTrainer;
 
 /**
- * Trains FBE and AMTL side by side on a generated click log (frequent values carry signal in more dims than rare
- * ones) and prints test AUC, logloss, storage and AMTL's mean learned dim per frequency bucket. Arguments are
- * {@code key=value} config overrides, plus {@code rows=N}.
+ * Trains embedding variants (FBE and AMTL by default) side by side on a generated click log (frequent values
+ * carry signal in more dims than rare ones) and prints test AUC, logloss, storage and the mean learned dim per frequency bucket. Arguments are
+ * {@code key=value} config overrides, plus {@code rows=N} and {@code variants=fbe,amtl,mde,autoemb}.
  */
 public final class LocalDemo {
   private LocalDemo() {}
@@ -25,6 +25,7 @@ public final class LocalDemo {
   public static void main(String[] args) {
     AmtlConfig config = AmtlConfig.defaults().with(Keys.DIM, 16);
     int rows = 200_000;
+    List<EmbeddingVariant> variants = List.of(EmbeddingVariant.FBE, EmbeddingVariant.AMTL);
     for (String a : args) {
       String[] kv = a.split("=", 2);
       if (kv.length != 2) {
@@ -32,15 +33,18 @@ public final class LocalDemo {
       }
       if (kv[0].equals("rows")) {
         rows = Integer.parseInt(kv[1]);
+      } else if (kv[0].equals("variants")) {
+        variants = java.util.Arrays.stream(kv[1].split(","))
+            .map(v -> EmbeddingVariant.valueOf(v.trim().toUpperCase(Locale.ROOT))).toList();
       } else {
         config = config.withRaw(kv[0], kv[1]);
       }
     }
-    run(config, rows, System.out);
+    run(config, rows, variants, System.out);
   }
 
   /** Trains and reports each variant. */
-  public static void run(AmtlConfig config, int rows, PrintStream out) {
+  public static void run(AmtlConfig config, int rows, List<EmbeddingVariant> variants, PrintStream out) {
     long seed = config.get(Keys.SEED);
     SyntheticClickLog log = new SyntheticClickLog(8, 5000, 1.1, config.getInt(Keys.DIM), 3.0, seed);
     List<SyntheticClickLog.Row> train = log.generate(rows, seed, "train");
@@ -50,7 +54,7 @@ public final class LocalDemo {
     List<Example> testEx = SyntheticClickLog.encode(test, vocab);
     out.printf(Locale.ROOT, "generated %d train / %d test rows, %d fields, d = %d%n", train.size(), test.size(),
         log.fields(), config.getInt(Keys.DIM));
-    for (EmbeddingVariant v : new EmbeddingVariant[] {EmbeddingVariant.FBE, EmbeddingVariant.AMTL}) {
+    for (EmbeddingVariant v : variants) {
       AmtlConfig c = config.with(Keys.EMBEDDING, v);
       CtrModel model = new CtrModel(c, vocab);
       LocalTrainer trainer = new LocalTrainer(model, c.getInt(Keys.BATCH_SIZE));
@@ -63,7 +67,7 @@ public final class LocalDemo {
               + "storage %d / %d floats (%.1f%%)  %.0f examples/s%n", v, r.meanLoss(), e.summary().auc(),
           e.summary().logloss(), e.summary().calibration(), s.totalKept(), s.totalFixed(), 100 * s.ratio(),
           r.examples() / secs);
-      if (v == EmbeddingVariant.AMTL) {
+      if (v != EmbeddingVariant.FBE) {
         printDimsByBucket(model, c.getInt(Keys.FREQUENCY_BUCKETS), out);
       }
     }
@@ -71,7 +75,8 @@ public final class LocalDemo {
 
   private static void printDimsByBucket(CtrModel model, int buckets, PrintStream out) {
     double[] mean = DimsByFrequency.meanByBucket(model, buckets);
-    StringBuilder sb = new StringBuilder("AMTL mean kept dim by count bucket [2^b - 1, 2^(b+1) - 1):");
+    StringBuilder sb = new StringBuilder(model.config().get(Keys.EMBEDDING)
+        + " mean kept dim by count bucket [2^b - 1, 2^(b+1) - 1):");
     for (int b = 0; b < buckets; b++) {
       if (!Double.isNaN(mean[b])) {
         sb.append(String.format(Locale.ROOT, "  b%d:%.1f", b, mean[b]));
