@@ -110,6 +110,7 @@ class BrokenBackwardTest {
             }
           }
         }, () -> dot(fm.forward(x, b), dout, b));
+    System.out.printf("FM input: self term dropped %.2e%n", errors.get("x"));
     assertTrue(errors.get("x") > FLOAT_TOLERANCE, "FM without its self term must fail: " + errors.get("x"));
   }
 
