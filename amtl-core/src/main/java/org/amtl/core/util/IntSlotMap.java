@@ -22,13 +22,9 @@ public final class IntSlotMap {
 
   /** The slot of {@code key}, adding it if new. */
   public int slotOf(int key) {
-    int mask = keys.length - 1;
-    int i = hash(key) & mask;
-    while (keys[i] != -1) {
-      if (keys[i] == key) {
-        return slots[i];
-      }
-      i = (i + 1) & mask;
+    int i = probe(key);
+    if (keys[i] == key) {
+      return slots[i];
     }
     if (size == order.length) {
       order = Arrays.copyOf(order, size * 2);
@@ -43,17 +39,14 @@ public final class IntSlotMap {
     return size - 1;
   }
 
-  /** The slot of {@code key}, or -1. */
-  public int find(int key) {
+  /** The table index holding {@code key}, or the empty index where it would go. */
+  private int probe(int key) {
     int mask = keys.length - 1;
     int i = hash(key) & mask;
-    while (keys[i] != -1) {
-      if (keys[i] == key) {
-        return slots[i];
-      }
+    while (keys[i] != -1 && keys[i] != key) {
       i = (i + 1) & mask;
     }
-    return -1;
+    return i;
   }
 
   public int size() {

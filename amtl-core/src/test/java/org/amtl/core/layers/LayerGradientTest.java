@@ -127,22 +127,11 @@ class LayerGradientTest {
     for (boolean twins : new boolean[] {true, false}) {
       for (double budget : new double[] {0.0, 0.3}) {
         DenseParams p = new DenseParams(23);
-        EmbeddingTable t = new EmbeddingTable("amtl.emb", 4, D, 0.5, 7);
-        AmtlEmbedding emb = new AmtlEmbedding(t, mask(p, twins, false, budget));
-        float[] out = new float[B * D];
-        float[] dout = randomArray(B * D, 9, 1.0);
+        AmtlEmbedding emb = new AmtlEmbedding(new EmbeddingTable("amtl.emb", 4, D, 0.5, 7),
+            mask(p, twins, false, budget));
         // the budget term lambda * sum over lookups of E[k] / B, recomputed from the soft selection
-        GradCheck check = new GradCheck();
-    Map<String, Double> errors = check.addTable(t).addDense(p).run(() -> {
-          t.zeroGrad();
-          p.zeroGrad();
-          emb.forward(OFFSETS, IDS, B, out, 0, D, true);
-          emb.backward(dout, 0, D);
-        }, () -> {
-          emb.forward(OFFSETS, IDS, B, out, 0, D, true);
-          return dot(out, dout, B * D) + budget * expectedDimPerLookup(emb.mask());
-        });
-        assertAllBelow("AMTL soft path, twins=" + twins + ", budget=" + budget, check, errors);
+        checkFieldEmbedding("AMTL soft path, twins=" + twins + ", budget=" + budget, emb, p, 9,
+            () -> budget * expectedDimPerLookup(emb.mask()));
       }
     }
   }
@@ -228,13 +217,14 @@ class LayerGradientTest {
     assertAllBelow("AMTL STE path, rows", check, errors);
   }
 
-  @Test
-  void mdeRowsAndProjections() {
-    DenseParams p = new DenseParams(31);
-    long[] counts = {0, 900, 40, 3};
-    MdeEmbedding emb = new MdeEmbedding(p, "mde", counts, D, 2, 0.3, 0.5, 7);
+  /**
+   * Checks a field embedding's rows and dense tensors on the shared bags, with surrogate loss sum(out * dout)
+   * plus {@code extraLoss} (a penalty the layer adds to its own gradients).
+   */
+  static void checkFieldEmbedding(String title, FieldEmbedding emb, DenseParams p, long doutSeed,
+      java.util.function.DoubleSupplier extraLoss) {
     float[] out = new float[B * D];
-    float[] dout = randomArray(B * D, 14, 1.0);
+    float[] dout = randomArray(B * D, doutSeed, 1.0);
     GradCheck check = new GradCheck().addDense(p);
     emb.tables().forEach(check::addTable);
     Map<String, Double> errors = check.run(() -> {
@@ -244,9 +234,17 @@ class LayerGradientTest {
       emb.backward(dout, 0, D);
     }, () -> {
       emb.forward(OFFSETS, IDS, B, out, 0, D, true);
-      return dot(out, dout, B * D);
+      return dot(out, dout, B * D) + extraLoss.getAsDouble();
     });
-    assertAllBelow("MDE rows and projections", check, errors);
+    assertAllBelow(title, check, errors);
+  }
+
+  @Test
+  void mdeRowsAndProjections() {
+    DenseParams p = new DenseParams(31);
+    long[] counts = {0, 900, 40, 3};
+    checkFieldEmbedding("MDE rows and projections", new MdeEmbedding(p, "mde", counts, D, 2, 0.3, 0.5, 7), p, 14,
+        () -> 0);
   }
 
   @Test
@@ -254,19 +252,6 @@ class LayerGradientTest {
     DenseParams p = new DenseParams(41);
     AutoEmbEmbedding emb = new AutoEmbEmbedding(p, "auto", FrequencyFeatures.of(vocab(), 24), new int[] {1, 2, D}, D,
         5, 0.5, 7);
-    float[] out = new float[B * D];
-    float[] dout = randomArray(B * D, 15, 1.0);
-    GradCheck check = new GradCheck().addDense(p);
-    emb.tables().forEach(check::addTable);
-    Map<String, Double> errors = check.run(() -> {
-      p.zeroGrad();
-      emb.tables().forEach(EmbeddingTable::zeroGrad);
-      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
-      emb.backward(dout, 0, D);
-    }, () -> {
-      emb.forward(OFFSETS, IDS, B, out, 0, D, true);
-      return dot(out, dout, B * D);
-    });
-    assertAllBelow("AutoEmb rows, projections, controller", check, errors);
+    checkFieldEmbedding("AutoEmb rows, projections, controller", emb, p, 15, () -> 0);
   }
 }
