@@ -1,5 +1,6 @@
 /**
- * The Spark jobs (import, frequency, train, evaluate, export, inspect). Not built yet: the nightly training job
- * is tracked as its own issue and will run {@link org.amtl.core.train.LocalTrainer} inside each partition.
+ * The nightly AMTL training job on Spark ({@link org.amtl.spark.TrainJob}) and the table CLI
+ * ({@link org.amtl.spark.TableCli}). Each stage is a small class with static methods; executor code lives in
+ * small static classes with final fields, so closures never capture the driver.
  */
 package org.amtl.spark;

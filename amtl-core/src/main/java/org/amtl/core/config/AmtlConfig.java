@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -69,7 +70,7 @@ public final class AmtlConfig {
 
   private AmtlConfig put(ConfigKey<?> key, Object value) {
     Map<String, Object> next = new LinkedHashMap<>(values);
-    next.put(key.name(), value instanceof int[] a ? a.clone() : value);
+    next.put(key.name(), value instanceof int[] a ? a.clone() : value instanceof List<?> l ? List.copyOf(l) : value);
     return new AmtlConfig(Collections.unmodifiableMap(next));
   }
 
@@ -84,6 +85,11 @@ public final class AmtlConfig {
         throw new IllegalArgumentException("config key '" + Keys.AUTOEMB_CANDIDATES.name() + "': candidate " + c
             + " is larger than " + Keys.DIM.name() + " = " + dim + " (expected candidates <= d)");
       }
+    }
+    if (get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME
+        && (get(Keys.SPLIT_TIME_COLUMN).isEmpty() || get(Keys.SPLIT_TIME_CUTOFF).isEmpty())) {
+      throw new IllegalArgumentException("config key '" + Keys.SPLIT_MODE.name() + "' = time needs '"
+          + Keys.SPLIT_TIME_COLUMN.name() + "' and '" + Keys.SPLIT_TIME_CUTOFF.name() + "' (expected both set)");
     }
     return this;
   }

@@ -79,6 +79,9 @@ public final class ConfigKey<T> {
     if (value instanceof int[] ints) {
       return String.join(",", Arrays.stream(ints).mapToObj(Integer::toString).toArray(String[]::new));
     }
+    if (value instanceof java.util.List<?> list) {
+      return String.join(",", list.stream().map(String::valueOf).toList());
+    }
     if (value instanceof Enum<?> e) {
       return e.name().toLowerCase(Locale.ROOT);
     }
@@ -110,6 +113,19 @@ public final class ConfigKey<T> {
         .map(e -> e.name().toLowerCase(Locale.ROOT)).toArray(String[]::new));
     return new ConfigKey<>(name, "enum", def, doc, s -> Enum.valueOf(type, s.toUpperCase(Locale.ROOT)), v -> true,
         "one of " + choices);
+  }
+
+  /** A string matching {@code pattern} (described by {@code expected}). */
+  static ConfigKey<String> stringKey(String name, String def, String doc, String pattern, String expected) {
+    return new ConfigKey<>(name, "string", def, doc, s -> s, v -> v.matches(pattern), expected);
+  }
+
+  /** A comma-separated list of non-empty strings (surrounding spaces trimmed); empty allowed. */
+  static ConfigKey<java.util.List<String>> stringListKey(String name, String doc) {
+    Function<String, java.util.List<String>> parser = s -> s.isEmpty() ? java.util.List.of()
+        : Arrays.stream(s.split(",")).map(String::trim).toList();
+    return new ConfigKey<>(name, "string list", java.util.List.of(), doc, parser,
+        v -> v.stream().noneMatch(String::isEmpty), "a comma-separated list of non-empty names, or nothing");
   }
 
   /** A comma-separated list of integers, each in [min, max]; empty allowed when {@code allowEmpty}. */

@@ -6,9 +6,12 @@ import static org.amtl.core.config.ConfigKey.enumKey;
 import static org.amtl.core.config.ConfigKey.intKey;
 import static org.amtl.core.config.ConfigKey.intListKey;
 import static org.amtl.core.config.ConfigKey.longKey;
+import static org.amtl.core.config.ConfigKey.stringKey;
+import static org.amtl.core.config.ConfigKey.stringListKey;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.model.HeadType;
@@ -93,6 +96,57 @@ public final class Keys {
       "Adam epsilon.", 0, true, 1));
   public static final ConfigKey<Double> DENSE_L2 = add(doubleKey("optim.dense.l2", 0.0,
       "L2 on dense weights.", 0, false, 1e3));
+
+  // ---- the Spark job: input
+  public static final ConfigKey<List<String>> INPUT_PATHS = add(stringListKey("input.paths",
+      "Parquet click-log paths (file://, hdfs://, s3a://; globs allowed), comma-separated. Empty: generate a "
+          + "synthetic Criteo-like log (see synthetic.*)."));
+  public static final ConfigKey<String> INPUT_LABEL = add(stringKey("input.label", "label",
+      "Label column: 0/1 as int, long, double or boolean.", ".+", "a column name"));
+  public static final ConfigKey<List<String>> INPUT_FEATURES = add(stringListKey("input.features",
+      "Feature columns (string, int, long, or arrays of those for list fields). Empty: every column except the "
+          + "label and split.timeColumn."));
+
+  // ---- the Spark job: train/test split
+  public static final ConfigKey<SplitMode> SPLIT_MODE = add(enumKey("split.mode", SplitMode.class, SplitMode.RANDOM,
+      "random: a seeded hash of each row decides; time: rows before split.timeCutoff train, the rest test."));
+  public static final ConfigKey<Double> SPLIT_TEST_FRACTION = add(doubleKey("split.testFraction", 0.1,
+      "Test share of the rows for split.mode=random.", 0, true, 0.99));
+  public static final ConfigKey<String> SPLIT_TIME_COLUMN = add(stringKey("split.timeColumn", "",
+      "Time column for split.mode=time (long, int, timestamp or date).", ".*", "a column name"));
+  public static final ConfigKey<String> SPLIT_TIME_CUTOFF = add(stringKey("split.timeCutoff", "",
+      "First test time for split.mode=time: a number, or a date/timestamp like 2026-11-28 or 2026-11-28 12:00:00.",
+      ".*", "a number or an ISO date/timestamp"));
+
+  // ---- the Spark job: data-parallel training
+  public static final ConfigKey<Integer> PARTITIONS = add(intKey("train.partitions", 2,
+      "Data-parallel partitions: each trains its slice of every round on a copy of the model.", 1, 100_000));
+  public static final ConfigKey<Integer> ROUNDS_PER_EPOCH = add(intKey("train.roundsPerEpoch", 4,
+      "Parameter-averaging rounds per epoch; each partition trains 1/rounds of its rows per round.", 1, 100_000));
+  public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
+      "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
+
+  // ---- the Spark job: output
+  public static final ConfigKey<String> OUTPUT_PATH = add(stringKey("output.path", "amtl-output",
+      "Output root (any Hadoop path); each run publishes <output.path>/<runId>/.", ".+", "a path"));
+  public static final ConfigKey<String> OUTPUT_RUN_ID = add(stringKey("output.runId", "",
+      "Run id, the name of the published folder. Empty: the start time, yyyyMMdd-HHmmss (UTC).",
+      "[A-Za-z0-9._-]*", "letters, digits, '.', '_' or '-'"));
+  public static final ConfigKey<Boolean> OUTPUT_OVERWRITE = add(boolKey("output.overwrite", false,
+      "Replace an existing published run with the same id (otherwise the job stops before reading input)."));
+
+  // ---- the Spark job: synthetic input (when input.paths is empty)
+  public static final ConfigKey<Integer> SYNTHETIC_ROWS = add(intKey("synthetic.rows", 200_000,
+      "Rows of the generated log.", 100, Integer.MAX_VALUE));
+  public static final ConfigKey<Integer> SYNTHETIC_FIELDS = add(intKey("synthetic.fields", 26,
+      "Categorical fields of the generated log (named C1, C2, ...).", 1, 1000));
+  public static final ConfigKey<Integer> SYNTHETIC_VALUES = add(intKey("synthetic.values", 10_000,
+      "Distinct values per field of the generated log (Zipf-distributed).", 1, 100_000_000));
+  public static final ConfigKey<Double> SYNTHETIC_ZIPF = add(doubleKey("synthetic.zipf", 1.1,
+      "Zipf exponent of value frequencies in the generated log.", 0, false, 10));
+
+  /** How rows are split into train and test. */
+  public enum SplitMode { RANDOM, TIME }
 
   /** Dense-parameter optimizers that configuration may name. */
   public enum DenseOptimizer { ADAM, SGD }

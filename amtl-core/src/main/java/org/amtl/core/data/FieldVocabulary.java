@@ -18,7 +18,7 @@ public final class FieldVocabulary {
   private final String name;
   private final String[] values; // values[id - 1]
   private final long[] counts; // counts[id], counts[0] = 0 (OOV)
-  private transient Map<String, Integer> index;
+  private volatile Map<String, Integer> index; // built on first lookup; volatile: tasks share one instance
 
   private FieldVocabulary(String name, String[] values, long[] counts) {
     this.name = name;

@@ -1,8 +1,16 @@
 package org.amtl.core.data;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The vocabularies of all fields, in field order. */
+/**
+ * The vocabularies of all fields, in field order. Binary form: int fields, then per field: UTF name, int n,
+ * n length-prefixed UTF-8 values (row order), (n + 1) longs of counts.
+ */
 public final class Vocabulary {
   private final List<FieldVocabulary> fields;
 
@@ -33,5 +41,45 @@ public final class Vocabulary {
       }
     }
     throw new IllegalArgumentException("unknown field '" + name + "'");
+  }
+
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(fields.size());
+    for (FieldVocabulary fv : fields) {
+      out.writeUTF(fv.name());
+      out.writeInt(fv.size());
+      for (int id = 1; id <= fv.size(); id++) {
+        byte[] b = fv.value(id).getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+      }
+      for (long c : fv.counts()) {
+        out.writeLong(c);
+      }
+    }
+  }
+
+  public static Vocabulary read(DataInput in) throws IOException {
+    int fields = in.readInt();
+    List<FieldVocabulary> fvs = new ArrayList<>(Math.max(0, fields));
+    for (int f = 0; f < fields; f++) {
+      String name = in.readUTF();
+      int n = in.readInt();
+      if (n < 0) {
+        throw new IOException("field '" + name + "': " + n + " values (expected >= 0)");
+      }
+      String[] values = new String[n];
+      for (int i = 0; i < n; i++) {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        values[i] = new String(b, StandardCharsets.UTF_8);
+      }
+      long[] counts = new long[n + 1];
+      for (int i = 0; i <= n; i++) {
+        counts[i] = in.readLong();
+      }
+      fvs.add(FieldVocabulary.ofRows(name, values, counts));
+    }
+    return new Vocabulary(fvs);
   }
 }

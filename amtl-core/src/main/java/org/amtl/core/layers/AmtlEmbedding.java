@@ -64,6 +64,11 @@ public final class AmtlEmbedding extends FieldEmbedding {
   }
 
   @Override
+  public float[] storedVector(int id, int keptDim) {
+    return java.util.Arrays.copyOfRange(table.values(), id * dim, id * dim + keptDim);
+  }
+
+  @Override
   public int rows() {
     return table.rows();
   }

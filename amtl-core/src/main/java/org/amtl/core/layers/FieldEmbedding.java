@@ -108,6 +108,13 @@ public abstract class FieldEmbedding {
   /** Per row, the number of dims it keeps after training (what the exported table stores). */
   public abstract int[] keptDims();
 
+  /**
+   * What a pruned table stores for row {@code id}, given its kept dim (from {@link #keptDims()}): FBE and AMTL
+   * the first keptDim entries of the row; MDE the row of its block; AutoEmb the row of its kept candidate. MDE
+   * and AutoEmb vectors are projected to d by the dense projections that are exported with them.
+   */
+  public abstract float[] storedVector(int id, int keptDim);
+
   /** Number of rows (vocabulary plus OOV). */
   public abstract int rows();
 

@@ -138,6 +138,12 @@ public final class MdeEmbedding extends FieldEmbedding {
   }
 
   @Override
+  public float[] storedVector(int id, int keptDim) {
+    EmbeddingTable t = tables.get(blockOf[id]);
+    return java.util.Arrays.copyOfRange(t.values(), localRow[id] * t.width(), (localRow[id] + 1) * t.width());
+  }
+
+  @Override
   public int rows() {
     return rows;
   }

@@ -1,5 +1,8 @@
 package org.amtl.core.metrics;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -108,6 +111,30 @@ public final class AucSummary {
       t += negatives[i];
     }
     return t;
+  }
+
+  /** Writes the distinct scores with their counts. */
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(size);
+    for (int i = 0; i < size; i++) {
+      out.writeFloat(scores[i]);
+      out.writeLong(positives[i]);
+      out.writeLong(negatives[i]);
+    }
+  }
+
+  public static AucSummary read(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("AUC summary size " + n + " (expected >= 0)");
+    }
+    AucSummary s = new AucSummary(new float[n], new long[n], new long[n], n);
+    for (int i = 0; i < n; i++) {
+      s.scores[i] = in.readFloat();
+      s.positives[i] = in.readLong();
+      s.negatives[i] = in.readLong();
+    }
+    return s;
   }
 
   /** The AUC, or NaN when there are no positives or no negatives. */

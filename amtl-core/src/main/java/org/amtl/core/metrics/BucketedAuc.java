@@ -1,5 +1,9 @@
 package org.amtl.core.metrics;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 import org.amtl.core.data.Batch;
 import org.amtl.core.data.FrequencyFeatures;
 
@@ -53,6 +57,31 @@ public final class BucketedAuc {
       }
     }
     return this;
+  }
+
+  public void write(DataOutput out) throws IOException {
+    out.writeInt(summaries.length);
+    out.writeInt(summaries[0].length);
+    for (AucSummary[] row : summaries) {
+      for (AucSummary s : row) {
+        s.write(out);
+      }
+    }
+  }
+
+  public static BucketedAuc read(DataInput in) throws IOException {
+    int fields = in.readInt();
+    int buckets = in.readInt();
+    if (fields < 1 || buckets < 1) {
+      throw new IOException("bucketed AUC of " + fields + " fields x " + buckets + " buckets (expected >= 1 each)");
+    }
+    BucketedAuc b = new BucketedAuc(fields, buckets);
+    for (int f = 0; f < fields; f++) {
+      for (int k = 0; k < buckets; k++) {
+        b.summaries[f][k] = AucSummary.read(in);
+      }
+    }
+    return b;
   }
 
   public BucketedAuc merge(BucketedAuc other) {

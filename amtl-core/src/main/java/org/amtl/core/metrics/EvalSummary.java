@@ -1,5 +1,9 @@
 package org.amtl.core.metrics;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Mergeable evaluation of predicted probabilities against 0/1 labels: exact AUC, logloss and calibration
  * (mean prediction / mean label). Sums are in double; merge partial summaries in a fixed order for bit-identical
@@ -13,7 +17,28 @@ public final class EvalSummary {
   private long count;
 
   public EvalSummary() {
-    this.auc = new AucSummary();
+    this(new AucSummary());
+  }
+
+  private EvalSummary(AucSummary auc) {
+    this.auc = auc;
+  }
+
+  public void write(DataOutput out) throws IOException {
+    auc.write(out);
+    out.writeDouble(lossSum);
+    out.writeDouble(predictionSum);
+    out.writeDouble(labelSum);
+    out.writeLong(count);
+  }
+
+  public static EvalSummary read(DataInput in) throws IOException {
+    EvalSummary s = new EvalSummary(AucSummary.read(in));
+    s.lossSum = in.readDouble();
+    s.predictionSum = in.readDouble();
+    s.labelSum = in.readDouble();
+    s.count = in.readLong();
+    return s;
   }
 
   /** Adds n predictions (probabilities) and labels. */

@@ -249,6 +249,15 @@ public final class CtrModel {
     return List.copyOf(tables);
   }
 
+  /** The first-order (wide) weight tables of DeepFM and Wide&amp;Deep, one per field; empty for DNN. */
+  public List<EmbeddingTable> wideTables() {
+    List<EmbeddingTable> out = new ArrayList<>();
+    for (FixedEmbedding w : wide) {
+      out.addAll(w.tables());
+    }
+    return out;
+  }
+
   public DenseOptimizer denseOptimizer() {
     return denseOptimizer;
   }

@@ -10,11 +10,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import org.amtl.core.config.AmtlConfig;
-import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 
 /**
@@ -25,7 +22,7 @@ import org.amtl.core.data.Vocabulary;
  * <pre>
  *   int magic 0x414D544D ("AMTM")    int version
  *   UTF config (.properties text of the explicitly set keys)
- *   int fields, then per field: UTF name, int n, n x UTF value (row order), (n + 1) x long count
+ *   Vocabulary (see its binary form)
  *   ModelState (see its layout)
  * </pre>
  */
@@ -45,18 +42,7 @@ public final class ModelFile {
       StringWriter text = new StringWriter();
       explicit.store(text, null);
       writeLongUtf(out, text.toString());
-      Vocabulary vocab = model.vocabulary();
-      out.writeInt(vocab.numFields());
-      for (FieldVocabulary fv : vocab.fields()) {
-        out.writeUTF(fv.name());
-        out.writeInt(fv.size());
-        for (int id = 1; id <= fv.size(); id++) {
-          writeLongUtf(out, fv.value(id));
-        }
-        for (long c : fv.counts()) {
-          out.writeLong(c);
-        }
-      }
+      model.vocabulary().write(out);
       model.snapshot().write(out);
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -77,22 +63,7 @@ public final class ModelFile {
       Properties props = new Properties();
       props.load(new StringReader(readLongUtf(in)));
       AmtlConfig config = AmtlConfig.defaults().withAll(props);
-      int fields = in.readInt();
-      List<FieldVocabulary> fvs = new ArrayList<>();
-      for (int f = 0; f < fields; f++) {
-        String name = in.readUTF();
-        int n = in.readInt();
-        String[] values = new String[n];
-        for (int i = 0; i < n; i++) {
-          values[i] = readLongUtf(in);
-        }
-        long[] counts = new long[n + 1];
-        for (int i = 0; i <= n; i++) {
-          counts[i] = in.readLong();
-        }
-        fvs.add(FieldVocabulary.ofRows(name, values, counts));
-      }
-      CtrModel model = new CtrModel(config, new Vocabulary(fvs));
+      CtrModel model = new CtrModel(config, Vocabulary.read(in));
       model.load(ModelState.read(in));
       return model;
     }

@@ -1,0 +1,161 @@
+package org.amtl.core.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+
+/**
+ * Reads a published table: look up (field, value) to its stored vector, truncated to its dim or padded with zeros
+ * to the table's max dim. Unseen values and null get the field's OOV row, as in training. Fields load on first use.
+ */
+public final class TableReader implements Closeable {
+  /** One field's rows in row-id order. */
+  public static final class FieldRows {
+    private final String[] values;
+    private final long[] counts;
+    private final float[][] vectors;
+    private final Map<String, Integer> index = new HashMap<>();
+
+    FieldRows(String[] values, long[] counts, float[][] vectors) {
+      this.values = values;
+      this.counts = counts;
+      this.vectors = vectors;
+      for (int id = 1; id < values.length; id++) {
+        index.put(values[id], id);
+      }
+    }
+
+    public int size() {
+      return vectors.length;
+    }
+
+    public int dim(int id) {
+      return vectors[id].length;
+    }
+
+    public long count(int id) {
+      return counts[id];
+    }
+
+    /** The value of row id (null for the OOV row 0). */
+    public String value(int id) {
+      return values[id];
+    }
+
+    /** Row id of a value; null or unseen: 0 (OOV). */
+    public int idOf(String value) {
+      return value == null ? 0 : index.getOrDefault(value, 0);
+    }
+
+    public float[] vector(int id) {
+      return vectors[id].clone();
+    }
+  }
+
+  private final Path dir;
+  private final Configuration conf;
+  private final JsonNode manifest;
+  private final int maxDim;
+  private final Map<String, FieldRows> loaded = new LinkedHashMap<>();
+
+  private TableReader(Path dir, Configuration conf, JsonNode manifest) {
+    this.dir = dir;
+    this.conf = conf;
+    this.manifest = manifest;
+    this.maxDim = manifest.path("model").path("maxDim").asInt();
+  }
+
+  /** Opens a published table (one with a manifest). */
+  public static TableReader open(Path dir, Configuration conf) throws IOException {
+    return new TableReader(dir, conf, Manifest.read(dir, conf));
+  }
+
+  public JsonNode manifest() {
+    return manifest;
+  }
+
+  public int maxDim() {
+    return maxDim;
+  }
+
+  /** Field names in manifest order. */
+  public List<String> fields() {
+    List<String> out = new ArrayList<>();
+    manifest.path("fields").forEach(f -> out.add(f.path("name").asText()));
+    return out;
+  }
+
+  /** The stored vector of (field, value), of length dim. */
+  public float[] lookup(String field, String value) throws IOException {
+    FieldRows rows = field(field);
+    return rows.vector(rows.idOf(value));
+  }
+
+  /** The stored vector of (field, value), zero-padded to the max dim. */
+  public float[] lookupPadded(String field, String value) throws IOException {
+    return Arrays.copyOf(lookup(field, value), maxDim);
+  }
+
+  /** All rows of a field. */
+  public synchronized FieldRows field(String field) throws IOException {
+    FieldRows rows = loaded.get(field);
+    if (rows == null) {
+      if (!fields().contains(field)) {
+        throw new IllegalArgumentException("table " + dir + " has no field '" + field + "' (fields: " + fields() + ")");
+      }
+      rows = readField(field);
+      loaded.put(field, rows);
+    }
+    return rows;
+  }
+
+  private FieldRows readField(String field) throws IOException {
+    Path file = new Path(dir, TableFormat.embeddingFile(field));
+    List<Group> groups = new ArrayList<>();
+    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+      for (Group g; (g = r.read()) != null; ) {
+        groups.add(g);
+      }
+    }
+    int n = groups.size();
+    String[] values = new String[n];
+    long[] counts = new long[n];
+    float[][] vectors = new float[n][];
+    for (Group g : groups) {
+      int id = g.getInteger("id", 0);
+      if (id < 0 || id >= n || vectors[id] != null) {
+        throw new IOException(file + ": row id " + id + " out of order or repeated (expected ids 0.." + (n - 1) + ")");
+      }
+      values[id] = g.getFieldRepetitionCount("value") == 0 ? null : g.getString("value", 0);
+      counts[id] = g.getLong("count", 0);
+      int dim = g.getInteger("dim", 0);
+      Group list = g.getGroup("vector", 0);
+      int len = list.getFieldRepetitionCount("list");
+      if (len != dim) {
+        throw new IOException(file + ": row " + id + " has a vector of " + len + " floats (expected dim = " + dim + ")");
+      }
+      float[] v = new float[len];
+      for (int j = 0; j < len; j++) {
+        v[j] = list.getGroup("list", j).getFloat("element", 0);
+      }
+      vectors[id] = v;
+    }
+    return new FieldRows(values, counts, vectors);
+  }
+
+  @Override
+  public void close() {
+    loaded.clear();
+  }
+}

@@ -1,0 +1,62 @@
+package org.amtl.spark;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.Example;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.metrics.BucketedAuc;
+import org.amtl.core.metrics.EvalSummary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.ModelState;
+import org.amtl.core.train.LocalTrainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Scores the test split with a broadcast model: each partition returns mergeable summaries, merged on the driver
+ * in partition order, so the AUC is exact over all scores and every figure is the same however tasks ran.
+ */
+final class EvalStage {
+  /** The merged evaluation. */
+  record Result(EvalSummary summary, BucketedAuc perBucket) {}
+
+  private EvalStage() {}
+
+  static Result evaluate(JavaRDD<Example> test, Broadcast<Vocabulary> vocab, Broadcast<ModelState> state,
+      Map<String, String> config, int buckets, int fields) {
+    List<EvalPart> parts = test.mapPartitionsWithIndex(new EvalTask(vocab, state, config, buckets), true).collect();
+    EvalSummary summary = new EvalSummary();
+    BucketedAuc perBucket = new BucketedAuc(fields, buckets);
+    for (EvalPart p : parts) { // partition order
+      summary.merge(p.summary());
+      perBucket.merge(p.perBucket());
+    }
+    return new Result(summary, perBucket);
+  }
+
+  static final class EvalTask implements Function2<Integer, Iterator<Example>, Iterator<EvalPart>> {
+    private final Broadcast<Vocabulary> vocab;
+    private final Broadcast<ModelState> state;
+    private final Map<String, String> config;
+    private final int buckets;
+
+    EvalTask(Broadcast<Vocabulary> vocab, Broadcast<ModelState> state, Map<String, String> config, int buckets) {
+      this.vocab = vocab;
+      this.state = state;
+      this.config = config;
+      this.buckets = buckets;
+    }
+
+    @Override
+    public Iterator<EvalPart> call(Integer partition, Iterator<Example> rows) {
+      CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
+      model.load(state.value());
+      LocalTrainer.Evaluation e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
+          .evaluate(rows, buckets);
+      return List.of(new EvalPart(partition, e.summary(), e.perBucket())).iterator();
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package org.amtl.spark;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.Storage;
+import org.amtl.core.table.Manifest;
+import org.amtl.core.table.TableFormat;
+import org.amtl.core.table.TableWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Publishes a run atomically. Everything is written into a hidden sibling folder {@code .<runId>.tmp-<nonce>};
+ * then any previous folder of the same run id is moved aside, the new folder is renamed into place, and
+ * manifest.json is written last (the commit point; readers need it), followed by {@code _SUCCESS}. A run that
+ * fails before the rename publishes nothing and leaves the previous output as it was.
+ */
+final class ExportStage {
+  /** What the manifest records besides the model. */
+  record RunFacts(String runId, List<String> inputPaths, long trainRows, long testRows, List<FieldSpec> fields,
+      long startedAtMillis) {}
+
+  private ExportStage() {}
+
+  /** The published folder of a run. */
+  static Path runDir(AmtlConfig config, String runId) {
+    return new Path(config.get(Keys.OUTPUT_PATH), runId);
+  }
+
+  /** Fails early when a published run with this id exists and overwrite is off. */
+  static void checkNotPublished(AmtlConfig config, String runId, Configuration conf) throws IOException {
+    Path dir = runDir(config, runId);
+    FileSystem fs = dir.getFileSystem(conf);
+    if (!config.getBoolean(Keys.OUTPUT_OVERWRITE) && fs.exists(new Path(dir, TableFormat.MANIFEST))) {
+      throw new IllegalArgumentException("output " + dir + " already holds a published run '" + runId
+          + "' (set output.overwrite=true to replace it, or choose another output.runId)");
+    }
+  }
+
+  static Path publish(CtrModel model, AmtlConfig config, List<TrainStage.RoundStats> rounds, EvalStage.Result eval,
+      RunFacts facts, Configuration conf) throws IOException {
+    Path root = new Path(config.get(Keys.OUTPUT_PATH));
+    FileSystem fs = root.getFileSystem(conf);
+    Path tmp = new Path(root, "." + facts.runId() + ".tmp-" + UUID.randomUUID());
+    Path target = new Path(root, facts.runId());
+    try {
+      List<String> files = new ArrayList<>(TableWriter.write(model, tmp, conf));
+      files.addAll(Report.write(fs, tmp, model, rounds, eval, config.getInt(Keys.FREQUENCY_BUCKETS)));
+      ObjectNode manifest = manifest(model, config, rounds, eval, facts);
+      manifest.set("files", Manifest.fileEntries(fs, tmp, files));
+      Path old = null;
+      if (fs.exists(target)) {
+        checkNotPublished(config, facts.runId(), conf); // a published run may have appeared meanwhile
+        old = new Path(root, "." + facts.runId() + ".old-" + UUID.randomUUID());
+        rename(fs, target, old);
+      }
+      rename(fs, tmp, target);
+      manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
+      Manifest.write(manifest, target, conf);
+      fs.create(new Path(target, TableFormat.SUCCESS), true).close();
+      if (old != null) {
+        fs.delete(old, true);
+      }
+      return target;
+    } finally {
+      if (fs.exists(tmp)) {
+        fs.delete(tmp, true);
+      }
+    }
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
+  }
+
+  static ObjectNode manifest(CtrModel model, AmtlConfig config, List<TrainStage.RoundStats> rounds,
+      EvalStage.Result eval, RunFacts facts) {
+    ObjectNode m = Manifest.JSON.createObjectNode();
+    m.putObject("format").put("name", "amtl-embedding-table").put("version", TableFormat.VERSION);
+    Storage storage = model.storage();
+    m.putObject("model")
+        .put("embedding", config.get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT))
+        .put("head", config.get(Keys.HEAD).name().toLowerCase(java.util.Locale.ROOT))
+        .put("maxDim", model.dim())
+        .put("denseParameters", storage.denseFloats());
+    ArrayNode fields = m.putArray("fields");
+    int[][] kept = model.keptDims();
+    long rows = 0;
+    for (int f = 0; f < model.numFields(); f++) {
+      FieldVocabulary fv = model.vocabulary().field(f);
+      ObjectNode e = fields.addObject();
+      e.put("name", fv.name()).put("list", facts.fields().get(f).list()).put("rows", fv.rows())
+          .put("vocabulary", fv.size()).put("keptFloats", storage.keptFloats()[f])
+          .put("fixedFloats", storage.fixedFloats()[f]);
+      int[] histogram = new int[model.dim() + 1];
+      for (int k : kept[f]) {
+        histogram[k]++;
+      }
+      ObjectNode h = e.putObject("dimHistogram");
+      for (int d = 1; d < histogram.length; d++) {
+        if (histogram[d] > 0) {
+          h.put(Integer.toString(d), histogram[d]);
+        }
+      }
+      rows += fv.rows();
+    }
+    m.putObject("storage")
+        .put("keptFloats", storage.totalKept())
+        .put("fixedFloats", storage.totalFixed())
+        .put("ratio", storage.ratio())
+        .put("keptBytes", storage.totalKept() * 4 + rows) // floats plus one byte of dim per row
+        .put("fixedBytes", storage.totalFixed() * 4);
+    ObjectNode metrics = m.putObject("metrics");
+    metrics.putObject("test").put("auc", eval.summary().auc()).put("logloss", eval.summary().logloss())
+        .put("calibration", eval.summary().calibration()).put("examples", eval.summary().count());
+    ObjectNode byBucket = metrics.putObject("aucByFrequencyBucket");
+    for (int f = 0; f < model.numFields(); f++) {
+      ObjectNode fieldNode = byBucket.putObject(model.vocabulary().field(f).name());
+      for (int b = 0; b < eval.perBucket().buckets(); b++) {
+        long n = eval.perBucket().count(f, b);
+        if (n > 0) {
+          double auc = eval.perBucket().auc(f, b);
+          ObjectNode bn = fieldNode.putObject(Integer.toString(b)).put("examples", n);
+          if (Double.isNaN(auc)) {
+            bn.putNull("auc");
+          } else {
+            bn.put("auc", auc);
+          }
+        }
+      }
+    }
+    ArrayNode roundsNode = metrics.putArray("rounds");
+    for (TrainStage.RoundStats r : rounds) {
+      ObjectNode rn = roundsNode.addObject().put("round", r.round()).put("trainLoss", r.trainLoss())
+          .put("examples", r.examples());
+      if (!Double.isNaN(r.testAuc())) {
+        rn.put("testAuc", r.testAuc()).put("testLogloss", r.testLogloss());
+      }
+    }
+    ObjectNode configNode = m.putObject("config");
+    Properties resolved = config.toProperties();
+    Map<String, String> asMap = new java.util.TreeMap<>();
+    resolved.stringPropertyNames().forEach(k -> asMap.put(k, resolved.getProperty(k)));
+    Redaction.redact(asMap).forEach(configNode::put);
+    ObjectNode input = m.putObject("input");
+    ArrayNode paths = input.putArray("paths");
+    facts.inputPaths().forEach(paths::add);
+    if (facts.inputPaths().isEmpty()) {
+      input.put("generated", true);
+    }
+    input.putObject("rows").put("train", facts.trainRows()).put("test", facts.testRows());
+    m.putNull("hotStart");
+    ObjectNode run = m.putObject("run");
+    run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis());
+    ArrayNode seconds = run.putArray("roundSeconds");
+    rounds.forEach(r -> seconds.add(r.seconds()));
+    return m;
+  }
+}

@@ -1,0 +1,24 @@
+package org.amtl.spark;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Hides the values of keys that look like secrets before they reach a log, report or manifest. */
+final class Redaction {
+  static final String HIDDEN = "*** redacted ***";
+  private static final Pattern SECRET = Pattern.compile(
+      "(?i).*(secret|password|passwd|token|credential|access[._-]?key|session[._-]?key).*");
+
+  private Redaction() {}
+
+  static boolean isSecret(String key) {
+    return SECRET.matcher(key).matches();
+  }
+
+  static Map<String, String> redact(Map<String, String> values) {
+    Map<String, String> out = new TreeMap<>();
+    values.forEach((k, v) -> out.put(k, isSecret(k) ? HIDDEN : v));
+    return out;
+  }
+}

@@ -1,0 +1,160 @@
+package org.amtl.spark;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.Example;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.Storage;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nightly training job. Usage: {@code TrainJob [--config file.properties] [--conf key=value]...}; with no
+ * input paths it trains on a generated log. Reads as a table of contents: read -> split -> count -> broadcast ->
+ * encode -> train rounds (with evaluation) -> publish.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** What a finished run reports. */
+  public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
+      long trainRows, long testRows) {}
+
+  private TrainJob() {}
+
+  public static void main(String[] args) throws IOException {
+    AmtlConfig config = parseArgs(args);
+    SparkSession spark = session("amtl-train");
+    Summary s = run(spark, config);
+    System.out.printf(Locale.ROOT, "test AUC %.5f  logloss %.5f  calibration %.4f  storage %.1f%% of fixed size%n"
+        + "trained on %d rows, evaluated on %d%npublished %s%n", s.auc(), s.logloss(), s.calibration(),
+        100 * s.storageRatio(), s.trainRows(), s.testRows(), s.output());
+    spark.stop();
+  }
+
+  /** {@code --config file} then {@code --conf key=value} overrides, in order. */
+  static AmtlConfig parseArgs(String[] args) throws IOException {
+    AmtlConfig config = AmtlConfig.defaults();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("--config") || a.equals("--conf")) && i + 1 >= args.length) {
+        throw new IllegalArgumentException("argument " + a + " needs a value");
+      }
+      if (a.equals("--config")) {
+        config = AmtlConfig.load(Path.of(args[++i])).withAll(explicitAsProperties(config));
+      } else if (a.equals("--conf")) {
+        String[] kv = args[++i].split("=", 2);
+        if (kv.length != 2) {
+          throw new IllegalArgumentException("--conf " + args[i] + " (expected key=value)");
+        }
+        config = config.withRaw(kv[0].trim(), kv[1]);
+      } else {
+        throw new IllegalArgumentException("unknown argument '" + a + "' (expected --config FILE or --conf KEY=VALUE)");
+      }
+    }
+    return config.validate();
+  }
+
+  private static java.util.Properties explicitAsProperties(AmtlConfig c) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(c.explicitValues());
+    return p;
+  }
+
+  /** The active session, or a new one (local[*] when no master is set) with Kryo and registration required. */
+  static SparkSession session(String appName) {
+    SparkSession.Builder b = SparkSession.builder().appName(appName)
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
+        .config("spark.kryo.registrationRequired", "true");
+    if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+      b.master("local[*]");
+    }
+    return b.getOrCreate();
+  }
+
+  public static Summary run(SparkSession spark, AmtlConfig config) throws IOException {
+    config.validate();
+    long started = System.currentTimeMillis();
+    String runId = config.get(Keys.OUTPUT_RUN_ID).isEmpty()
+        ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
+        : config.get(Keys.OUTPUT_RUN_ID);
+    LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
+    // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
+    // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
+    spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
+    ExportStage.checkNotPublished(config, runId, hadoop);
+
+    StageTimer timer = new StageTimer();
+    sc.setJobDescription("AMTL read and check input");
+    InputStage.Input input = InputStage.read(spark, config);
+    SplitStage.Split split = SplitStage.split(input, config);
+    timer.done("read and check input");
+    sc.setJobDescription("AMTL count values (frequency stage)");
+    Vocabulary vocab = FrequencyStage.vocabulary(split.train(), input.fields(), config);
+    timer.done("count values");
+    Broadcast<Vocabulary> vocabBroadcast = sc.broadcast(vocab);
+    int partitions = config.getInt(Keys.PARTITIONS);
+    long seed = config.get(Keys.SEED);
+    sc.setJobDescription("AMTL encode and lay out examples");
+    JavaRDD<Example> train = EncodeStage.encode(split.train(), input.fields(), vocabBroadcast, partitions, seed,
+        "train");
+    JavaRDD<Example> test = EncodeStage.encode(split.test(), input.fields(), vocabBroadcast, partitions, seed,
+        "test");
+    long[] trainCounts = EncodeStage.countPerPartition(train);
+    long trainRows = java.util.Arrays.stream(trainCounts).sum();
+    long testRows = java.util.Arrays.stream(EncodeStage.countPerPartition(test)).sum();
+    timer.done("encode and lay out examples");
+    if (trainRows == 0 || testRows == 0) {
+      throw new IllegalArgumentException((input.paths().isEmpty() ? "generated log" : "input " + input.paths())
+          + ": the split left " + trainRows + " train and " + testRows + " test rows (expected both > 0)");
+    }
+    LOG.info("{} train rows in {} partitions {}, {} test rows; vocabulary sizes {}", trainRows, partitions,
+        java.util.Arrays.toString(trainCounts), testRows,
+        vocab.fields().stream().map(f -> f.name() + "=" + f.size()).toList());
+
+    CtrModel model = new CtrModel(config, vocab);
+    Map<String, String> shipped = ExecutorModels.ship(config);
+    int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
+    EvalStage.Result[] lastEval = new EvalStage.Result[1];
+    List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, vocabBroadcast, config,
+        (state, round, last) -> {
+          if (!last && !config.getBoolean(Keys.EVAL_PER_ROUND)) {
+            return new double[] {Double.NaN, Double.NaN};
+          }
+          lastEval[0] = EvalStage.evaluate(test, vocabBroadcast, state, shipped, buckets, vocab.numFields());
+          return new double[] {lastEval[0].summary().auc(), lastEval[0].summary().logloss()};
+        });
+    timer.done("train and evaluate");
+    train.unpersist();
+    test.unpersist();
+    vocabBroadcast.destroy();
+
+    sc.setJobDescription("AMTL publish");
+    ExportStage.RunFacts facts = new ExportStage.RunFacts(runId, input.paths(), trainRows, testRows, input.fields(),
+        started);
+    org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, lastEval[0], facts, hadoop);
+    sc.setJobDescription(null);
+    timer.done("publish");
+    Storage storage = model.storage();
+    LOG.info("published {} (test AUC {}, storage {} of {} floats)", out, lastEval[0].summary().auc(),
+        storage.totalKept(), storage.totalFixed());
+    return new Summary(out.toString(), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
+        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows);
+  }
+}

@@ -1,0 +1,138 @@
+package org.amtl.spark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.Example;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.ModelState;
+import org.amtl.core.train.LocalTrainer;
+import org.amtl.core.util.Seeds;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data-parallel training with parameter averaging. Each round broadcasts the model; every partition trains its
+ * slice of the round (a 1/roundsPerEpoch share of its rows, shuffled per epoch from the seed) on a copy; the
+ * driver collects the results, which Spark returns in partition order whatever order the tasks finished in, and
+ * averages them in that order (dense: weighted by examples; rows: mean over the partitions that changed them).
+ * Broadcasts are destroyed when their round ends.
+ */
+final class TrainStage {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
+
+  /** Per-round figures, for the log, the report and the manifest. */
+  record RoundStats(int round, double trainLoss, long examples, double seconds, double testAuc, double testLogloss) {}
+
+  /** Called after each round with the averaged model's state broadcast, to evaluate it. */
+  interface AfterRound {
+    double[] evaluate(Broadcast<ModelState> state, int round, boolean last);
+  }
+
+  private TrainStage() {}
+
+  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
+      Broadcast<Vocabulary> vocab, AmtlConfig config, AfterRound afterRound) {
+    int epochs = config.getInt(Keys.EPOCHS);
+    int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
+    int total = epochs * roundsPerEpoch;
+    Map<String, String> shipped = ExecutorModels.ship(config);
+    long seed = config.get(Keys.SEED);
+    long rowsPerRound = java.util.Arrays.stream(perPartition).sum() / roundsPerEpoch;
+    List<RoundStats> stats = new ArrayList<>();
+    long start = System.nanoTime();
+    Broadcast<ModelState> state = sc.broadcast(model.snapshot());
+    for (int r = 0; r < total; r++) {
+      long roundStart = System.nanoTime();
+      sc.setJobDescription(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch %d)", r + 1, total,
+          r / roundsPerEpoch + 1));
+      RoundTask task = new RoundTask(vocab, state, shipped, r / roundsPerEpoch, r % roundsPerEpoch, roundsPerEpoch,
+          seed);
+      List<RoundResult> results = train.mapPartitionsWithIndex(task, true).collect();
+      state.destroy();
+      List<ModelState> states = new ArrayList<>();
+      List<Long> weights = new ArrayList<>();
+      long examples = 0;
+      double lossSum = 0;
+      for (RoundResult res : results) { // partition order
+        if (res.examples() > 0) {
+          states.add(res.state());
+          weights.add(res.examples());
+          examples += res.examples();
+          lossSum += res.lossSum();
+        }
+      }
+      if (!states.isEmpty()) {
+        model.load(ModelState.average(states, weights.stream().mapToLong(Long::longValue).toArray()));
+      }
+      state = sc.broadcast(model.snapshot());
+      boolean last = r == total - 1;
+      sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
+      double[] eval = afterRound.evaluate(state, r, last);
+      double seconds = (System.nanoTime() - roundStart) / 1e9;
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      double eta = elapsed / (r + 1) * (total - r - 1);
+      RoundStats s = new RoundStats(r + 1, examples == 0 ? Double.NaN : lossSum / examples, examples, seconds,
+          eval[0], eval[1]);
+      stats.add(s);
+      LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
+              + "  ETA %.0f s", r + 1, total, s.trainLoss(), Double.isNaN(s.testAuc()) ? "-"
+              : String.format(Locale.ROOT, "%.5f", s.testAuc()), examples, rowsPerRound / Math.max(seconds, 1e-9),
+          eta));
+    }
+    state.destroy();
+    sc.setJobDescription(null);
+    return stats;
+  }
+
+  /** Trains one partition's slice of one round on a copy of the broadcast model. */
+  static final class RoundTask implements Function2<Integer, Iterator<Example>, Iterator<RoundResult>> {
+    private final Broadcast<Vocabulary> vocab;
+    private final Broadcast<ModelState> state;
+    private final Map<String, String> config;
+    private final int epoch;
+    private final int slice;
+    private final int slices;
+    private final long seed;
+
+    RoundTask(Broadcast<Vocabulary> vocab, Broadcast<ModelState> state, Map<String, String> config, int epoch,
+        int slice, int slices, long seed) {
+      this.vocab = vocab;
+      this.state = state;
+      this.config = config;
+      this.epoch = epoch;
+      this.slice = slice;
+      this.slices = slices;
+      this.seed = seed;
+    }
+
+    @Override
+    public Iterator<RoundResult> call(Integer partition, Iterator<Example> rows) {
+      List<Example> all = new ArrayList<>();
+      rows.forEachRemaining(all::add);
+      int from = (int) ((long) slice * all.size() / slices);
+      int to = (int) ((long) (slice + 1) * all.size() / slices);
+      List<Example> mine = new ArrayList<>(all.subList(from, to));
+      Collections.shuffle(mine, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice, epoch)));
+      CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
+      model.load(state.value());
+      model.clearTouched();
+      LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
+          .train(mine.iterator(), null);
+      double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
+      return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, model.snapshotTouched()))
+          .iterator();
+    }
+  }
+}
