@@ -154,6 +154,7 @@ final class ExportStage {
     Properties resolved = config.toProperties();
     Map<String, String> asMap = new java.util.TreeMap<>();
     resolved.stringPropertyNames().forEach(k -> asMap.put(k, resolved.getProperty(k)));
+    asMap.remove(Keys.OUTPUT_RUN_ID.name()); // differs between runs by design: it lives in the run section
     Redaction.redact(asMap).forEach(configNode::put);
     ObjectNode input = m.putObject("input");
     ArrayNode paths = input.putArray("paths");

@@ -1,0 +1,49 @@
+package org.amtl.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.table.Manifest;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+/** Shared helpers for the job tests: a local session configured as the job's, small configurations. */
+final class SparkTestSupport {
+  private SparkTestSupport() {}
+
+  /** A session on {@code master} with Kryo registration required, the UI off and few shuffle partitions. */
+  static SparkSession session(String master) {
+    return SparkSession.builder().master(master).appName("amtl-test")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
+        .config("spark.kryo.registrationRequired", "true")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
+  }
+
+  /** A small job on a generated log: 8 fields, the given rows, d = 8. */
+  static AmtlConfig smallJob(Path output, String runId, int rows) {
+    return AmtlConfig.defaults()
+        .with(Keys.SYNTHETIC_FIELDS, 8)
+        .with(Keys.SYNTHETIC_VALUES, 2000)
+        .with(Keys.SYNTHETIC_ROWS, rows)
+        .with(Keys.DIM, 8)
+        .with(Keys.HIDDEN, new int[] {32})
+        .with(Keys.ROUNDS_PER_EPOCH, 3)
+        .with(Keys.OUTPUT_PATH, output.toAbsolutePath().toString())
+        .with(Keys.OUTPUT_RUN_ID, runId);
+  }
+
+  /** The manifest without its run section (run id, timestamps, timings): equal for equal runs. */
+  static JsonNode withoutRun(Path table) throws IOException {
+    ObjectNode m = (ObjectNode) Manifest.read(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration());
+    m.remove("run");
+    return m;
+  }
+}

@@ -1,0 +1,126 @@
+package org.amtl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.model.EmbeddingVariant;
+import org.amtl.core.table.Manifest;
+import org.amtl.core.table.TableReader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole job in local mode on generated logs. */
+class TrainJobLocalTest {
+  static SparkSession spark;
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkTestSupport.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static org.apache.hadoop.fs.Path hadoopPath(Path p) {
+    return new org.apache.hadoop.fs.Path(p.toUri());
+  }
+
+  @Test
+  void publishesAValidTableAndIsDeterministic() throws Exception {
+    Path out = dir.resolve("det");
+    TrainJob.Summary a = TrainJob.run(spark, SparkTestSupport.smallJob(out, "a", 20_000));
+    TrainJob.Summary b = TrainJob.run(spark, SparkTestSupport.smallJob(out, "b", 20_000));
+    Configuration conf = new Configuration();
+    for (String run : List.of("a", "b")) {
+      assertEquals(List.of(), Manifest.verify(hadoopPath(out.resolve(run)), conf));
+      assertTrue(Files.exists(out.resolve(run).resolve("_SUCCESS")));
+      assertTrue(Files.exists(out.resolve(run).resolve("report/dims-vs-frequency.png")));
+    }
+    // same seed and input: identical files and manifest, apart from the run section
+    assertEquals(SparkTestSupport.withoutRun(out.resolve("a")), SparkTestSupport.withoutRun(out.resolve("b")));
+    assertEquals(a.auc(), b.auc(), 0);
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("a", "b"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no temporary folder is left behind");
+    }
+
+    try (TableReader reader = TableReader.open(hadoopPath(out.resolve("a")), conf)) {
+      assertEquals(8, reader.maxDim());
+      TableReader.FieldRows c1 = reader.field("C1");
+      String top = c1.value(1);
+      float[] v = reader.lookup("C1", top);
+      assertEquals(c1.dim(1), v.length);
+      float[] padded = reader.lookupPadded("C1", top);
+      assertEquals(8, padded.length);
+      assertArrayEquals(v, java.util.Arrays.copyOf(padded, v.length));
+      assertArrayEquals(c1.vector(0), reader.lookup("C1", "never-seen"), "unseen values read the OOV row");
+      assertArrayEquals(c1.vector(0), reader.lookup("C1", null));
+    }
+
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    int code = TableCli.run(new String[] {"inspect", out.resolve("a").toString()}, new PrintStream(text), System.err,
+        conf);
+    assertEquals(0, code);
+    assertTrue(text.toString().contains("C8"), text.toString());
+    assertEquals(0, TableCli.run(new String[] {"validate", out.resolve("a").toString()}, System.out, System.err,
+        conf));
+    Files.write(out.resolve("b").resolve("embeddings/field=C3/part-00000.parquet"), new byte[] {1, 2, 3});
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    assertEquals(1, TableCli.run(new String[] {"validate", out.resolve("b").toString()}, System.out,
+        new PrintStream(errors), conf));
+    assertTrue(errors.toString().contains("embeddings/field=C3/part-00000.parquet"), errors.toString());
+  }
+
+  @Test
+  void aPublishedRunIsKeptUnlessOverwriteIsOn() throws Exception {
+    Path out = dir.resolve("keep");
+    AmtlConfig job = SparkTestSupport.smallJob(out, "nightly", 5_000).with(Keys.ROUNDS_PER_EPOCH, 1);
+    TrainJob.run(spark, job);
+    String before = Manifest.sha256(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()),
+        hadoopPath(out.resolve("nightly/manifest.json")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainJob.run(spark, job.with(Keys.SEED, 99L)));
+    assertTrue(e.getMessage().contains("output.overwrite"), e.getMessage());
+    assertEquals(before, Manifest.sha256(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()),
+        hadoopPath(out.resolve("nightly/manifest.json"))));
+    TrainJob.run(spark, job.with(Keys.SEED, 99L).with(Keys.OUTPUT_OVERWRITE, true));
+    assertFalse(before.equals(Manifest.sha256(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()),
+        hadoopPath(out.resolve("nightly/manifest.json")))));
+    assertEquals(List.of(), Manifest.verify(hadoopPath(out.resolve("nightly")), new Configuration()));
+  }
+
+  @Test
+  void amtlMatchesFbeAtLessStorageOnTheGeneratedLog() throws Exception {
+    Path out = dir.resolve("compare");
+    // the shipped demo configuration: the default generated log (26 fields, 200,000 rows), d = 32
+    AmtlConfig base = AmtlConfig.defaults().with(Keys.OUTPUT_PATH, out.toAbsolutePath().toString())
+        .with(Keys.EVAL_PER_ROUND, false);
+    TrainJob.Summary fbe = TrainJob.run(spark, base.with(Keys.EMBEDDING, EmbeddingVariant.FBE)
+        .with(Keys.OUTPUT_RUN_ID, "fbe"));
+    TrainJob.Summary amtl = TrainJob.run(spark, base.with(Keys.OUTPUT_RUN_ID, "amtl"));
+    System.out.printf(Locale.ROOT, "job on the generated log: FBE AUC %.5f storage %.3f; AMTL AUC %.5f storage %.3f%n",
+        fbe.auc(), fbe.storageRatio(), amtl.auc(), amtl.storageRatio());
+    assertTrue(amtl.auc() >= fbe.auc(), "AMTL AUC " + amtl.auc() + " < FBE " + fbe.auc());
+    assertTrue(amtl.storageRatio() < 1.0);
+    assertEquals(1.0, fbe.storageRatio(), 0);
+  }
+}
