@@ -16,6 +16,11 @@ final class SparkTestSupport {
 
   /** A session on {@code master} with Kryo registration required, the UI off and few shuffle partitions. */
   static SparkSession session(String master) {
+    return builder(master).getOrCreate();
+  }
+
+  /** The builder of {@link #session}, for tests that add settings. */
+  static SparkSession.Builder builder(String master) {
     return SparkSession.builder().master(master).appName("amtl-test")
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
@@ -23,8 +28,14 @@ final class SparkTestSupport {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+        .config("spark.driver.bindAddress", "127.0.0.1");
+  }
+
+  /** Stops a session and forgets it, so the next test class starts its own. */
+  static void stop(SparkSession spark) {
+    spark.stop();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
   }
 
   /** A small job on a generated log: 8 fields, the given rows, d = 8. */

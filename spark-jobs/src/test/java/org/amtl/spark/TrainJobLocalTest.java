@@ -37,7 +37,7 @@ class TrainJobLocalTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    SparkTestSupport.stop(spark);
   }
 
   static org.apache.hadoop.fs.Path hadoopPath(Path p) {
