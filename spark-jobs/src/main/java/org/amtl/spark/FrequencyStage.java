@@ -1,6 +1,7 @@
 package org.amtl.spark;
 
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.explode;
@@ -19,6 +20,7 @@ import org.amtl.core.data.Vocabulary;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Counts (field, value) on the train split in one pass of Spark SQL (every row becomes its (field index, value)
@@ -33,8 +35,10 @@ final class FrequencyStage {
     for (int f = 0; f < fields.size(); f++) {
       Column c = InputStage.quoted(fields.get(f).name());
       Column index = lit(f);
+      // a null list counts nothing; coalesced to an empty list, else concat would drop the whole row
+      Column list = coalesce(c, array().cast(DataTypes.createArrayType(DataTypes.StringType)));
       pairs.add(fields.get(f).list()
-          ? transform(c, x -> struct(index.as("f"), x.as("v")))
+          ? transform(list, x -> struct(index.as("f"), x.as("v")))
           : array(struct(index.as("f"), c.as("v"))));
     }
     List<Row> counts = train.select(explode(concat(pairs.toArray(new Column[0]))).as("p"))

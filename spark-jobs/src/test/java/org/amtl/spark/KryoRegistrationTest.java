@@ -1,0 +1,79 @@
+package org.amtl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.Example;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.metrics.BucketedAuc;
+import org.amtl.core.metrics.EvalSummary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.ModelState;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag$;
+
+/** Everything the job ships goes through Kryo with registration required, in its own compact form. */
+class KryoRegistrationTest {
+  static final SerializerInstance KRYO = new KryoSerializer(new SparkConf()
+      .set("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
+      .set("spark.kryo.registrationRequired", "true")).newInstance();
+
+  @SuppressWarnings("unchecked")
+  static <T> T roundTrip(T value) {
+    ByteBuffer bytes = KRYO.serialize(value, ClassTag$.MODULE$.apply(value.getClass()));
+    return (T) KRYO.deserialize(bytes, ClassTag$.MODULE$.apply(value.getClass()));
+  }
+
+  @Test
+  void shippedClassesRoundTrip() {
+    Vocabulary vocab = new Vocabulary(List.of(
+        FieldVocabulary.fromCounts("user", Map.of("u1", 5L, "u2", 3L), 1),
+        FieldVocabulary.fromCounts("tags", Map.of("x", 2L), 1)));
+    Vocabulary v = roundTrip(vocab);
+    assertEquals("u1", v.field(0).value(1));
+    assertArrayEquals(vocab.field(0).counts(), v.field(0).counts());
+
+    CtrModel model = new CtrModel(AmtlConfig.defaults().with(Keys.DIM, 4), vocab);
+    ModelState state = model.snapshot();
+    assertArrayEquals(state.dense(), roundTrip(state).dense());
+    RoundResult r = roundTrip(new RoundResult(3, 10, 2, 6.5, state));
+    assertEquals(3, r.partition());
+    assertArrayEquals(state.dense(), r.state().dense());
+
+    Example e = roundTrip(new Example(1f, new int[][] {{1}, {0, 1}}));
+    assertEquals(1f, e.label());
+    assertArrayEquals(new int[] {0, 1}, e.ids()[1]);
+
+    EvalSummary summary = new EvalSummary().add(new float[] {0.2f, 0.9f}, new float[] {0, 1}, 2);
+    EvalPart p = roundTrip(new EvalPart(1, summary, new BucketedAuc(2, 24)));
+    assertEquals(1.0, p.summary().auc());
+    assertEquals(summary.logloss(), p.summary().logloss());
+  }
+
+  @Test
+  void unregisteredClassesFail() {
+    assertThrows(Exception.class, () -> KRYO.serialize(new java.util.concurrent.atomic.AtomicLong(1),
+        ClassTag$.MODULE$.apply(java.util.concurrent.atomic.AtomicLong.class)));
+  }
+
+  @Test
+  void launcherFlagsMatchThePom() throws Exception {
+    String pom = Files.readString(Path.of("..", "pom.xml"));
+    String fromPom = pom.substring(pom.indexOf("<java17.flags>") + 14, pom.indexOf("</java17.flags>")).trim();
+    String fromFile = Files.readAllLines(Path.of("..", "submit", "java17-flags")).stream()
+        .filter(l -> !l.startsWith("#")).reduce("", String::concat).trim();
+    assertEquals(fromPom, fromFile);
+  }
+}
