@@ -34,8 +34,15 @@ final class InputStage {
   private static final Set<DataType> LABEL_TYPES = Set.of(DataTypes.IntegerType, DataTypes.LongType,
       DataTypes.DoubleType, DataTypes.FloatType, DataTypes.BooleanType, DataTypes.ShortType, DataTypes.ByteType);
 
-  /** The normalised rows, the fields in order, and where they came from. */
-  record Input(Dataset<Row> rows, List<FieldSpec> fields, List<String> paths) {}
+  /** The normalised rows, the fields in order, where they came from, and the generated log kept in memory. */
+  record Input(Dataset<Row> rows, List<FieldSpec> fields, List<String> paths, Dataset<Row> kept) {
+    /** Frees what this input holds in memory. */
+    void release() {
+      if (kept != null) {
+        kept.unpersist();
+      }
+    }
+  }
 
   private InputStage() {}
 
@@ -91,7 +98,7 @@ final class InputStage {
       select.add(quoted(timeColumn).as(TIME));
     }
     checkLabels(raw, labelCol, labelField.dataType(), label, where);
-    return new Input(raw.select(select.toArray(new Column[0])), fields, paths);
+    return new Input(raw.select(select.toArray(new Column[0])), fields, paths, paths.isEmpty() ? raw : null);
   }
 
   /** Fails on the first null, NaN or non-0/1 label, naming its file and value. */

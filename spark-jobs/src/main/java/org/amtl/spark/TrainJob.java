@@ -143,7 +143,7 @@ public final class TrainJob {
     timer.done("train and evaluate");
     train.unpersist();
     test.unpersist();
-    input.rows().unpersist();
+    input.release();
     vocabBroadcast.destroy();
 
     sc.setJobDescription("AMTL publish");
