@@ -109,6 +109,26 @@ class TrainJobLocalTest {
   }
 
   @Test
+  void aFailedRunPublishesNothingAndKeepsThePreviousOutput() throws Exception {
+    Path out = dir.resolve("failed");
+    TrainJob.run(spark, SparkTestSupport.smallJob(out, "yesterday", 5_000).with(Keys.ROUNDS_PER_EPOCH, 1));
+    // an input whose second file has a label of 2: the job stops with the file and value, writing nothing
+    Path input = dir.resolve("bad-input");
+    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create(1, "a"),
+            org.apache.spark.sql.RowFactory.create(2, "b")),
+        new org.apache.spark.sql.types.StructType().add("label", "int").add("item", "string"))
+        .repartition(2).write().parquet(input.toString());
+    AmtlConfig bad = SparkTestSupport.smallJob(out, "today", 5_000)
+        .with(Keys.INPUT_PATHS, List.of(input.toString()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, bad));
+    assertTrue(e.getMessage().contains("value 2") && e.getMessage().contains(".parquet"), e.getMessage());
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("yesterday"), s.map(p -> p.getFileName().toString()).toList());
+    }
+    assertEquals(List.of(), Manifest.verify(hadoopPath(out.resolve("yesterday")), new Configuration()));
+  }
+
+  @Test
   void amtlMatchesFbeAtLessStorageOnTheGeneratedLog() throws Exception {
     Path out = dir.resolve("compare");
     // the shipped demo configuration: the default generated log (26 fields, 200,000 rows), d = 32
