@@ -18,30 +18,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each stage of the job on small Parquet logs written by the test. */
-class StagesTest {
-  static SparkSession spark;
-  @TempDir
-  static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSupport.session("local[2]");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSupport.stop(spark);
-  }
-
+class StagesTest extends LocalSparkTest {
   static final StructType SCHEMA = new StructType()
       .add("clicked", DataTypes.BooleanType)
       .add("user", DataTypes.LongType)

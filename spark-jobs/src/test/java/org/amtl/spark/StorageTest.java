@@ -13,37 +13,19 @@ import org.amtl.core.config.Keys;
 import org.amtl.core.table.TableReader;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.sql.SparkSession;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Publishing to real storage servers started by the test on 127.0.0.1: HDFS (MiniDFSCluster) and an S3 API
  * server (s3proxy on a local folder). Each table is read back and checked with the CLI's validate.
  */
 @Tag("storage")
-class StorageTest {
-  static SparkSession spark;
-  @TempDir
-  static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSupport.session("local[2]");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSupport.stop(spark);
-  }
-
+class StorageTest extends LocalSparkTest {
   /** Publishes a small run under {@code root} and validates it with the CLI. */
   static void publishAndValidate(String root, Configuration conf) throws Exception {
     TrainJob.Summary s = TrainJob.run(spark, SparkTestSupport.smallJob(dir, "remote", 5_000)

@@ -18,28 +18,10 @@ import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.TableReader;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The whole job in local mode on generated logs. */
-class TrainJobLocalTest {
-  static SparkSession spark;
-  @TempDir
-  static Path dir;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkTestSupport.session("local[2]");
-  }
-
-  @AfterAll
-  static void stop() {
-    SparkTestSupport.stop(spark);
-  }
-
+class TrainJobLocalTest extends LocalSparkTest {
   static org.apache.hadoop.fs.Path hadoopPath(Path p) {
     return new org.apache.hadoop.fs.Path(p.toUri());
   }

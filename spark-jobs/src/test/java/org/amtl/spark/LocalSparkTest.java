@@ -1,0 +1,24 @@
+package org.amtl.spark;
+
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Base of the test classes that share one local[2] session (configured as the job's) and a temporary folder. */
+abstract class LocalSparkTest {
+  static SparkSession spark;
+  @TempDir
+  static Path dir;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = SparkTestSupport.session("local[2]");
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    SparkTestSupport.stop(spark);
+  }
+}
