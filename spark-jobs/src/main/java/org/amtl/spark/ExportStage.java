@@ -12,6 +12,7 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.model.Storage;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.TableFormat;
@@ -121,7 +122,8 @@ final class ExportStage {
         .put("keptFloats", storage.totalKept())
         .put("fixedFloats", storage.totalFixed())
         .put("ratio", storage.ratio())
-        .put("keptBytes", storage.totalKept() * 4 + rows) // floats plus one byte of dim per row
+        // floats, plus one byte of dim per row where dims vary (not for fixed-size tables)
+        .put("keptBytes", storage.totalKept() * 4 + (config.get(Keys.EMBEDDING) == EmbeddingVariant.FBE ? 0 : rows))
         .put("fixedBytes", storage.totalFixed() * 4);
     ObjectNode metrics = m.putObject("metrics");
     metrics.putObject("test").put("auc", eval.summary().auc()).put("logloss", eval.summary().logloss())
