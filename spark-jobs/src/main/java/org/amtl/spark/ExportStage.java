@@ -49,6 +49,34 @@ final class ExportStage {
     }
   }
 
+  /** Fails when the output root equals or lies inside an input path (a run would overwrite its own input). */
+  static void checkOutsideInputs(AmtlConfig config, Configuration conf) throws IOException {
+    Path out = new Path(config.get(Keys.OUTPUT_PATH));
+    Path qualifiedOut = out.getFileSystem(conf).makeQualified(out);
+    for (String in : config.get(Keys.INPUT_PATHS)) {
+      Path root = globFreePrefix(new Path(in));
+      Path qualifiedIn = root.getFileSystem(conf).makeQualified(root);
+      String o = qualifiedOut.toString();
+      String i = qualifiedIn.toString();
+      if (o.equals(i) || o.startsWith(i.endsWith("/") ? i : i + "/")) {
+        throw new IllegalArgumentException("output path '" + config.get(Keys.OUTPUT_PATH) + "' (config key '"
+            + Keys.OUTPUT_PATH.name() + "') is inside input path '" + in + "' (config key '"
+            + Keys.INPUT_PATHS.name() + "'); expected an output outside every input");
+      }
+    }
+  }
+
+  /** The longest leading part of a path without glob characters. */
+  private static Path globFreePrefix(Path p) {
+    Path prefix = p;
+    for (Path q = p; q != null; q = q.getParent()) {
+      if (q.getName().matches(".*[*?\\[\\]{}].*")) {
+        prefix = q.getParent();
+      }
+    }
+    return prefix == null ? p : prefix;
+  }
+
   static Path publish(CtrModel model, AmtlConfig config, List<TrainStage.RoundStats> rounds, EvalStage.Result eval,
       RunFacts facts, Configuration conf) throws IOException {
     Path root = new Path(config.get(Keys.OUTPUT_PATH));

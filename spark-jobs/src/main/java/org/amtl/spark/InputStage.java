@@ -46,7 +46,7 @@ final class InputStage {
 
   private InputStage() {}
 
-  static Input read(SparkSession spark, AmtlConfig config) {
+  static Input read(SparkSession spark, AmtlConfig config) throws java.io.IOException {
     List<String> paths = config.get(Keys.INPUT_PATHS);
     Dataset<Row> raw;
     String label;
@@ -55,7 +55,10 @@ final class InputStage {
       raw = SyntheticInput.generate(spark, config).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       label = "label";
     } else {
-      raw = spark.read().parquet(paths.toArray(new String[0]));
+      org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+      List<org.apache.hadoop.fs.Path> files = InputFiles.list(paths, conf);
+      InputFiles.checkFooters(files, conf);
+      raw = spark.read().parquet(files.stream().map(Object::toString).toArray(String[]::new));
       label = config.get(Keys.INPUT_LABEL);
     }
     String where = paths.isEmpty() ? "the generated log" : "input " + paths;

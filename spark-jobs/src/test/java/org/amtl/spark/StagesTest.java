@@ -60,7 +60,7 @@ class StagesTest extends LocalSparkTest {
   }
 
   @Test
-  void readsTypesSplitsByTimeCountsAndEncodes() {
+  void readsTypesSplitsByTimeCountsAndEncodes() throws Exception {
     String path = parquet("log", SCHEMA, toRows(clickLog()));
     AmtlConfig config = config(path);
     InputStage.Input input = InputStage.read(spark, config);
@@ -101,7 +101,7 @@ class StagesTest extends LocalSparkTest {
   }
 
   @Test
-  void layoutDependsOnTheSeedNotOnFileOrder() {
+  void layoutDependsOnTheSeedNotOnFileOrder() throws Exception {
     String a = parquet("ordered", SCHEMA, toRows(clickLog()));
     List<Row> reversed = new java.util.ArrayList<>(toRows(clickLog()));
     java.util.Collections.reverse(reversed);

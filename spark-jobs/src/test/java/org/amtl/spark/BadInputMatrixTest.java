@@ -1,0 +1,183 @@
+package org.amtl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.table.Manifest;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Bad input, one test per case: the job stops before training with one message naming the file, column, key or
+ * value, writes nothing, and leaves the previous published run intact.
+ */
+class BadInputMatrixTest extends LocalSparkTest {
+  static Path out;
+  static String previousManifest;
+  static final StructType LOG = new StructType().add("label", DataTypes.IntegerType)
+      .add("item", DataTypes.StringType).add("user", DataTypes.LongType);
+
+  @BeforeAll
+  static void publishPrevious() throws Exception {
+    out = dir.resolve("out");
+    TrainJob.run(spark, SparkTestSupport.smallJob(out, "previous", 3_000).with(Keys.ROUNDS_PER_EPOCH, 1));
+    previousManifest = Files.readString(out.resolve("previous/manifest.json"));
+  }
+
+  static String parquet(String name, StructType schema, List<Row> rows) {
+    String path = dir.resolve(name).toString();
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(path);
+    return path;
+  }
+
+  static List<Row> goodRows() {
+    return List.of(RowFactory.create(1, "a", 7L), RowFactory.create(0, "b", 8L), RowFactory.create(0, "a", 9L));
+  }
+
+  static AmtlConfig job(String... paths) {
+    return SparkTestSupport.smallJob(out, "today", 3_000).with(Keys.INPUT_PATHS, List.of(paths));
+  }
+
+  /** Runs the job, expects a clear error with every part, then checks nothing was written. */
+  static void assertRejected(Executable run, String... parts) throws Exception {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("previous"), s.map(f -> f.getFileName().toString()).toList(), "nothing new is written");
+    }
+    assertEquals(previousManifest, Files.readString(out.resolve("previous/manifest.json")));
+    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("previous").toUri()),
+        new Configuration()), "the previous run is intact");
+  }
+
+  @Test
+  void missingLabelColumn() throws Exception {
+    String p = parquet("nolabel", new StructType().add("clicked", DataTypes.IntegerType)
+        .add("item", DataTypes.StringType), List.of(RowFactory.create(1, "a")));
+    assertRejected(() -> TrainJob.run(spark, job(p)), "no column 'label'", "input.label");
+  }
+
+  @Test
+  void missingFeatureColumn() throws Exception {
+    String p = parquet("nofeature", LOG, goodRows());
+    assertRejected(() -> TrainJob.run(spark, job(p).with(Keys.INPUT_FEATURES, List.of("item", "price"))),
+        "no column 'price'", "input.features");
+  }
+
+  @Test
+  void wrongColumnTypes() throws Exception {
+    String labels = parquet("stringlabel", new StructType().add("label", DataTypes.StringType)
+        .add("item", DataTypes.StringType), List.of(RowFactory.create("yes", "a")));
+    assertRejected(() -> TrainJob.run(spark, job(labels)), "label column 'label' has type string");
+    String features = parquet("doublefeature", new StructType().add("label", DataTypes.IntegerType)
+        .add("price", DataTypes.DoubleType), List.of(RowFactory.create(1, 2.5)));
+    assertRejected(() -> TrainJob.run(spark, job(features)), "feature column 'price' has type double");
+  }
+
+  @Test
+  void nullNanAndNonBinaryLabels() throws Exception {
+    StructType doubles = new StructType().add("label", DataTypes.DoubleType).add("item", DataTypes.StringType);
+    String nulls = parquet("nulllabel", doubles, List.of(RowFactory.create(1.0, "a"), RowFactory.create(null, "b")));
+    assertRejected(() -> TrainJob.run(spark, job(nulls)), "value null", "'label'", ".parquet");
+    String nan = parquet("nanlabel", doubles, List.of(RowFactory.create(Double.NaN, "a")));
+    assertRejected(() -> TrainJob.run(spark, job(nan)), "value NaN", "'label'", ".parquet");
+    String two = parquet("twolabel", LOG, List.of(RowFactory.create(2, "a", 1L)));
+    assertRejected(() -> TrainJob.run(spark, job(two)), "value 2", "expected 0 or 1");
+  }
+
+  @Test
+  void emptyInput() throws Exception {
+    String p = parquet("empty", LOG, List.of());
+    assertRejected(() -> TrainJob.run(spark, job(p)), "0 train and 0 test rows");
+  }
+
+  @Test
+  void missingInputPath() throws Exception {
+    assertRejected(() -> TrainJob.run(spark, job(dir.resolve("never-written").toString())),
+        "never-written", "does not exist", "input.paths");
+  }
+
+  @Test
+  void corruptAndZeroByteFiles() throws Exception {
+    String corrupt = parquet("corrupt", LOG, goodRows());
+    Path bad = Path.of(corrupt, "part-99999-broken.parquet");
+    Files.write(bad, "PAR1 this is not parquet at all".getBytes());
+    assertRejected(() -> TrainJob.run(spark, job(corrupt)), "part-99999-broken.parquet", "not a readable Parquet");
+    Files.delete(bad);
+    Path empty = Path.of(corrupt, "part-99998-empty.parquet");
+    Files.write(empty, new byte[0]);
+    assertRejected(() -> TrainJob.run(spark, job(corrupt)), "part-99998-empty.parquet", "empty (0 bytes");
+  }
+
+  @Test
+  void schemasThatDifferBetweenFiles() throws Exception {
+    String a = parquet("day1", LOG, goodRows());
+    String b = parquet("day2", new StructType().add("label", DataTypes.IntegerType).add("item", DataTypes.LongType)
+        .add("user", DataTypes.LongType), List.of(RowFactory.create(1, 5L, 7L)));
+    assertRejected(() -> TrainJob.run(spark, job(a, b)), "input column 'item'", "day2", "day1");
+    String c = parquet("day3", new StructType().add("label", DataTypes.IntegerType)
+        .add("item", DataTypes.StringType), List.of(RowFactory.create(1, "a")));
+    assertRejected(() -> TrainJob.run(spark, job(a, c)), "no column 'user'", "day3");
+  }
+
+  @Test
+  void configurationErrors() throws Exception {
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dimension=8"}),
+        "unknown config key 'model.dimension'");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=eight"}), "model.dim", "'eight'");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.dense.learningRate=0"}),
+        "optim.dense.learningRate", "out of range");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.embedding.learningRate=-1"}),
+        "optim.embedding.learningRate");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=0"}), "model.dim", "'0'");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "amtl.temperature=0"}), "amtl.temperature");
+    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "split.mode=time"}), "split.timeColumn");
+  }
+
+  @Test
+  void outputInsideOrEqualToAnInput() throws Exception {
+    String p = parquet("logs", LOG, goodRows());
+    assertRejected(() -> TrainJob.run(spark, job(p).with(Keys.OUTPUT_PATH, p)), "output.path", "inside input");
+    assertRejected(() -> TrainJob.run(spark, job(dir.resolve("*").toString())
+        .with(Keys.OUTPUT_PATH, dir.resolve("logs/models").toString())), "inside input");
+  }
+
+  @Test
+  void existingOutputWithoutOverwrite() throws Exception {
+    assertRejected(() -> TrainJob.run(spark, SparkTestSupport.smallJob(out, "previous", 3_000)),
+        "already holds a published run 'previous'", "output.overwrite");
+  }
+
+  @Test
+  void tamperedManifestFailsValidation() throws Exception {
+    Path copy = dir.resolve("tampered");
+    TrainJob.run(spark, SparkTestSupport.smallJob(copy, "t", 3_000).with(Keys.ROUNDS_PER_EPOCH, 1));
+    Path manifest = copy.resolve("t/manifest.json");
+    String text = Files.readString(manifest);
+    Files.writeString(manifest, text.replaceFirst("\"sha256\" : \"[0-9a-f]", "\"sha256\" : \"x"));
+    List<String> problems = Manifest.verify(new org.apache.hadoop.fs.Path(copy.resolve("t").toUri()),
+        new Configuration());
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).contains("manifest.json: changed") || problems.get(0).contains("SHA-256"),
+        problems.toString());
+    // without the local filesystem's own checksum files, the manifest's SHA-256 entries catch it
+    Files.delete(copy.resolve("t/.manifest.json.crc"));
+    problems = Manifest.verify(new org.apache.hadoop.fs.Path(copy.resolve("t").toUri()), new Configuration());
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).contains("SHA-256 differs"), problems.toString());
+  }
+}
