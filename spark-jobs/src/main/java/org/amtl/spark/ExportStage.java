@@ -18,14 +18,17 @@ import org.amtl.core.table.Manifest;
 import org.amtl.core.table.TableFormat;
 import org.amtl.core.table.TableWriter;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Publishes a run atomically. Everything is written into a hidden sibling folder {@code .<runId>.tmp-<nonce>};
- * then any previous folder of the same run id is moved aside, the new folder is renamed into place, and
- * manifest.json is written last (the commit point; readers need it), followed by {@code _SUCCESS}. A run that
- * fails before the rename publishes nothing and leaves the previous output as it was.
+ * then any previous folder of the same run id is moved aside and the new folder is renamed into place. On
+ * filesystems with atomic rename (HDFS, local) the manifest and {@code _SUCCESS} are inside before the rename; on
+ * object stores (s3a), whose rename copies, manifest.json is written last into the published folder, as the commit
+ * point readers check. A run that fails or is killed before that publishes nothing and leaves other runs as they
+ * were; its leftover hidden folder is removed by the next attempt of the same run id.
  */
 final class ExportStage {
   /** What the manifest records besides the model. */
@@ -81,6 +84,11 @@ final class ExportStage {
       RunFacts facts, Configuration conf) throws IOException {
     Path root = new Path(config.get(Keys.OUTPUT_PATH));
     FileSystem fs = root.getFileSystem(conf);
+    // folders left by an earlier attempt of this run id that was killed while publishing
+    FileStatus[] stale = fs.globStatus(new Path(root, "." + facts.runId() + ".tmp-*"));
+    for (FileStatus st : stale == null ? new FileStatus[0] : stale) {
+      fs.delete(st.getPath(), true);
+    }
     Path tmp = new Path(root, "." + facts.runId() + ".tmp-" + UUID.randomUUID());
     Path target = new Path(root, facts.runId());
     try {
@@ -88,6 +96,14 @@ final class ExportStage {
       files.addAll(Report.write(fs, tmp, model, rounds, eval, config.getInt(Keys.FREQUENCY_BUCKETS)));
       ObjectNode manifest = manifest(model, config, rounds, eval, facts);
       manifest.set("files", Manifest.fileEntries(fs, tmp, files));
+      manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
+      // Where rename is atomic (HDFS, local) the manifest goes in first and the rename publishes everything at
+      // once. Object stores copy on rename, so there the manifest is written last, into the published folder.
+      boolean atomicRename = !fs.getScheme().startsWith("s3");
+      if (atomicRename) {
+        Manifest.write(manifest, tmp, conf);
+        fs.create(new Path(tmp, TableFormat.SUCCESS), true).close();
+      }
       Path old = null;
       if (fs.exists(target)) {
         checkNotPublished(config, facts.runId(), conf); // a published run may have appeared meanwhile
@@ -95,9 +111,10 @@ final class ExportStage {
         rename(fs, target, old);
       }
       rename(fs, tmp, target);
-      manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
-      Manifest.write(manifest, target, conf);
-      fs.create(new Path(target, TableFormat.SUCCESS), true).close();
+      if (!atomicRename) {
+        Manifest.write(manifest, target, conf);
+        fs.create(new Path(target, TableFormat.SUCCESS), true).close();
+      }
       if (old != null) {
         fs.delete(old, true);
       }

@@ -86,6 +86,22 @@ public final class TrainJob {
     return config.validate();
   }
 
+  /** What a checkpoint must match to be resumed: the configuration, the input and the data layout. */
+  static String fingerprint(AmtlConfig config, InputStage.Input input, long[] trainCounts, Vocabulary vocab) {
+    java.util.Properties resolved = config.toProperties();
+    StringBuilder sb = new StringBuilder();
+    new java.util.TreeSet<>(resolved.stringPropertyNames()).forEach(k -> sb.append(k).append('=')
+        .append(resolved.getProperty(k)).append('\n'));
+    sb.append(input.paths()).append(java.util.Arrays.toString(trainCounts));
+    vocab.fields().forEach(f -> sb.append(f.name()).append(':').append(java.util.Arrays.hashCode(f.counts())));
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static java.util.Properties explicitAsProperties(AmtlConfig c) {
     java.util.Properties p = new java.util.Properties();
     p.putAll(c.explicitValues());
@@ -151,8 +167,11 @@ public final class TrainJob {
     Map<String, String> shipped = ExecutorModels.ship(config);
     int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
     EvalStage.Result[] lastEval = new EvalStage.Result[1];
+    Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
+        : new Checkpoints(new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH)), runId,
+            fingerprint(config, input, trainCounts, vocab), hadoop);
     List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, vocabBroadcast, config,
-        (state, round, last) -> {
+        checkpoints, (state, round, last) -> {
           if (!last && !config.getBoolean(Keys.EVAL_PER_ROUND)) {
             return new double[] {Double.NaN, Double.NaN};
           }
@@ -169,6 +188,9 @@ public final class TrainJob {
     ExportStage.RunFacts facts = new ExportStage.RunFacts(runId, input.paths(), trainRows, testRows, input.fields(),
         started);
     org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, lastEval[0], facts, hadoop);
+    if (checkpoints != null) {
+      checkpoints.clear();
+    }
     sc.setJobDescription(null);
     timer.done("publish");
     Storage storage = model.storage();

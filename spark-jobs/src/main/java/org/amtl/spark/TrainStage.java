@@ -42,8 +42,13 @@ final class TrainStage {
 
   private TrainStage() {}
 
+  /**
+   * Runs every round not yet done, resuming from the last checkpoint when there is one (checkpoints may be null:
+   * none are read or written). Returns the figures of all rounds.
+   */
   static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
-      Broadcast<Vocabulary> vocab, AmtlConfig config, AfterRound afterRound) {
+      Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound)
+      throws java.io.IOException {
     int epochs = config.getInt(Keys.EPOCHS);
     int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
     int total = epochs * roundsPerEpoch;
@@ -51,9 +56,22 @@ final class TrainStage {
     long seed = config.get(Keys.SEED);
     long rowsPerRound = java.util.Arrays.stream(perPartition).sum() / roundsPerEpoch;
     List<RoundStats> stats = new ArrayList<>();
+    int first = 0;
+    if (checkpoints != null) {
+      java.util.Optional<Checkpoints.Resume> resume = checkpoints.load();
+      if (resume.isPresent()) {
+        model.load(resume.get().state());
+        first = resume.get().roundsDone();
+        stats.addAll(resume.get().stats());
+      }
+    }
+    int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
     Broadcast<ModelState> state = sc.broadcast(model.snapshot());
-    for (int r = 0; r < total; r++) {
+    if (first == total) { // every round was done before the restart: only the final evaluation is needed
+      afterRound.evaluate(state, total - 1, true);
+    }
+    for (int r = first; r < total; r++) {
       long roundStart = System.nanoTime();
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch %d)", r + 1, total,
           r / roundsPerEpoch + 1));
@@ -82,10 +100,13 @@ final class TrainStage {
       double[] eval = afterRound.evaluate(state, r, last);
       double seconds = (System.nanoTime() - roundStart) / 1e9;
       double elapsed = (System.nanoTime() - start) / 1e9;
-      double eta = elapsed / (r + 1) * (total - r - 1);
+      double eta = elapsed / (r + 1 - first) * (total - r - 1);
       RoundStats s = new RoundStats(r + 1, examples == 0 ? Double.NaN : lossSum / examples, examples, seconds,
           eval[0], eval[1]);
       stats.add(s);
+      if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
+        checkpoints.save(r + 1, model.snapshot(), stats);
+      }
       LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
               + "  ETA %.0f s", r + 1, total, s.trainLoss(), Double.isNaN(s.testAuc()) ? "-"
               : String.format(Locale.ROOT, "%.5f", s.testAuc()), examples, rowsPerRound / Math.max(seconds, 1e-9),

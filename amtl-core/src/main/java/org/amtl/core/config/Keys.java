@@ -123,6 +123,9 @@ public final class Keys {
       "Data-parallel partitions: each trains its slice of every round on a copy of the model.", 1, 100_000));
   public static final ConfigKey<Integer> ROUNDS_PER_EPOCH = add(intKey("train.roundsPerEpoch", 4,
       "Parameter-averaging rounds per epoch; each partition trains 1/rounds of its rows per round.", 1, 100_000));
+  public static final ConfigKey<Integer> CHECKPOINT_INTERVAL = add(intKey("train.checkpointInterval", 1,
+      "Write a checkpoint every this many rounds under <output.path>/.<runId>.checkpoint/; a rerun with the same "
+          + "run id resumes from the last one. 0 turns checkpoints off.", 0, 1_000_000));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 
