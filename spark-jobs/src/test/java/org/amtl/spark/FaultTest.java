@@ -49,6 +49,7 @@ class FaultTest {
             System.getProperty("java.class.path")))
         .getOrCreate();
     AtomicBoolean killed = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
     try {
       TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "clean").toArray(new String[0])));
       cluster.sparkContext().addSparkListener(new SparkListener() {
@@ -57,10 +58,16 @@ class FaultTest {
           String description = job.properties().getProperty("spark.job.description", "");
           if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
             ProcessHandle executor = ProcessHandle.current().descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .filter(FaultTest::isExecutor)
                 .findFirst().orElseThrow();
-            executor.destroyForcibly(); // SIGKILL
+            assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
+            assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
           }
+        }
+
+        @Override
+        public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
+          removed.incrementAndGet();
         }
       });
       TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "faulty").toArray(new String[0])));
@@ -68,7 +75,18 @@ class FaultTest {
       SparkTestSupport.stop(cluster);
     }
     assertTrue(killed.get(), "an executor was killed during round 3");
+    assertTrue(removed.get() >= 1, "Spark saw the executor die");
     assertEquals(SparkTestSupport.withoutRun(out.resolve("clean")), SparkTestSupport.withoutRun(out.resolve("faulty")));
+  }
+
+  /** An executor JVM: its full command line (from /proc: ProcessHandle cuts it at 4 KiB) names the backend. */
+  static boolean isExecutor(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.ISO_8859_1)
+          .contains("CoarseGrainedExecutorBackend");
+    } catch (IOException e) {
+      return false; // it has already exited
+    }
   }
 
   /** A driver JVM running the job in local[2], with the launcher's flags and logging. */
