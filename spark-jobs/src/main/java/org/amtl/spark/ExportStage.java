@@ -205,7 +205,7 @@ final class ExportStage {
     Redaction.redact(asMap).forEach(configNode::put);
     ObjectNode input = m.putObject("input");
     ArrayNode paths = input.putArray("paths");
-    facts.inputPaths().forEach(paths::add);
+    facts.inputPaths().forEach(p -> paths.add(Redaction.redactUris(p)));
     if (facts.inputPaths().isEmpty()) {
       input.put("generated", true);
     }

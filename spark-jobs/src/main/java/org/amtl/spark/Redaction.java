@@ -16,9 +16,17 @@ final class Redaction {
     return SECRET.matcher(key).matches();
   }
 
+  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s]+@");
+
+  /** Values of secret-looking keys hidden; credentials inside URIs (scheme://user:secret@host) hidden too. */
   static Map<String, String> redact(Map<String, String> values) {
     Map<String, String> out = new TreeMap<>();
-    values.forEach((k, v) -> out.put(k, isSecret(k) ? HIDDEN : v));
+    values.forEach((k, v) -> out.put(k, isSecret(k) ? HIDDEN : redactUris(v)));
     return out;
+  }
+
+  /** The text with the user-info part of every URI replaced. */
+  static String redactUris(String text) {
+    return USER_INFO.matcher(text).replaceAll("***@");
   }
 }

@@ -194,9 +194,10 @@ public final class TrainJob {
     sc.setJobDescription(null);
     timer.done("publish");
     Storage storage = model.storage();
-    LOG.info("published {} (test AUC {}, storage {} of {} floats)", out, lastEval[0].summary().auc(),
+    LOG.info("published {} (test AUC {}, storage {} of {} floats)", Redaction.redactUris(out.toString()),
+        lastEval[0].summary().auc(),
         storage.totalKept(), storage.totalFixed());
-    return new Summary(out.toString(), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
+    return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
         lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows);
   }
 }

@@ -91,6 +91,11 @@ class FaultTest {
 
   /** A driver JVM running the job in local[2], with the launcher's flags and logging. */
   static Process startDriver(List<String> args) throws IOException {
+    return startDriver(List.of(), args);
+  }
+
+  /** A driver JVM with extra JVM options (system properties) before the main class. */
+  static Process startDriver(List<String> jvmOptions, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String line : Files.readAllLines(Path.of("..", "submit", "java17-flags"))) {
@@ -100,8 +105,9 @@ class FaultTest {
     }
     cmd.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
         "-Dlog4j2.configurationFile=" + Path.of("..", "submit", "log4j2.properties").toAbsolutePath(),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        TrainJob.class.getName()));
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
+    cmd.addAll(jvmOptions);
+    cmd.add(TrainJob.class.getName());
     cmd.addAll(args);
     return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
@@ -125,7 +131,11 @@ class FaultTest {
 
   /** Runs a driver to its end; returns its output, asserting exit code 0. */
   static String runDriver(List<String> args) throws Exception {
-    Process p = startDriver(args);
+    return runDriver(List.of(), args);
+  }
+
+  static String runDriver(List<String> jvmOptions, List<String> args) throws Exception {
+    Process p = startDriver(jvmOptions, args);
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), text);
