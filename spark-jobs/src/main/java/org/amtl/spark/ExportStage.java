@@ -33,7 +33,7 @@ import org.apache.hadoop.fs.Path;
 final class ExportStage {
   /** What the manifest records besides the model. */
   record RunFacts(String runId, List<String> inputPaths, long trainRows, long testRows, List<FieldSpec> fields,
-      long startedAtMillis) {}
+      String hotStart, long startedAtMillis) {}
 
   private ExportStage() {}
 
@@ -210,7 +210,11 @@ final class ExportStage {
       input.put("generated", true);
     }
     input.putObject("rows").put("train", facts.trainRows()).put("test", facts.testRows());
-    m.putNull("hotStart");
+    if (facts.hotStart().isEmpty()) {
+      m.putNull("hotStart");
+    } else {
+      m.putObject("hotStart").put("path", Redaction.redactUris(facts.hotStart()));
+    }
     ObjectNode run = m.putObject("run");
     run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis());
     ArrayNode seconds = run.putArray("roundSeconds");

@@ -35,7 +35,8 @@ final class SyntheticInput {
     }
     StructType schema = DataTypes.createStructType(cols);
     Chunk chunk = new Chunk(fields, config.getInt(Keys.SYNTHETIC_VALUES), config.getDouble(Keys.SYNTHETIC_ZIPF),
-        config.getInt(Keys.DIM), config.get(Keys.SEED), config.getInt(Keys.SYNTHETIC_ROWS));
+        config.getInt(Keys.DIM), config.get(Keys.SEED), config.getInt(Keys.SYNTHETIC_ROWS),
+        config.getInt(Keys.SYNTHETIC_DAY));
     return spark.range(0, CHUNKS, 1, CHUNKS).mapPartitions(chunk, Encoders.row(schema));
   }
 
@@ -47,14 +48,16 @@ final class SyntheticInput {
     private final int trueDim;
     private final long seed;
     private final int rows;
+    private final int day;
 
-    Chunk(int fields, int values, double zipf, int trueDim, long seed, int rows) {
+    Chunk(int fields, int values, double zipf, int trueDim, long seed, int rows, int day) {
       this.fields = fields;
       this.values = values;
       this.zipf = zipf;
       this.trueDim = trueDim;
       this.seed = seed;
       this.rows = rows;
+      this.day = day;
     }
 
     @Override
@@ -64,7 +67,8 @@ final class SyntheticInput {
       while (chunks.hasNext()) {
         long c = chunks.next();
         int n = (int) ((c + 1) * rows / CHUNKS - c * rows / CHUNKS);
-        for (SyntheticClickLog.Row r : log.generate(n, seed, "synthetic-chunk-" + c)) {
+        String stream = day == 0 ? "synthetic-chunk-" + c : "synthetic-day-" + day + "-chunk-" + c;
+        for (SyntheticClickLog.Row r : log.generate(n, seed, stream)) {
           Object[] v = new Object[fields + 1];
           v[0] = r.label();
           for (int f = 0; f < fields; f++) {

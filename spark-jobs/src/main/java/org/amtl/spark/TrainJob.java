@@ -14,6 +14,8 @@ import org.amtl.core.data.Example;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.Storage;
+import org.amtl.core.table.HotStart;
+import org.amtl.core.table.TableReader;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -134,6 +136,9 @@ public final class TrainJob {
     org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
     ExportStage.checkOutsideInputs(config, hadoop);
     ExportStage.checkNotPublished(config, runId, hadoop);
+    String hotStartPath = config.get(Keys.HOT_START);
+    TableReader hotStart = hotStartPath.isEmpty() ? null
+        : HotStart.open(new org.apache.hadoop.fs.Path(hotStartPath), hadoop);
 
     StageTimer timer = new StageTimer();
     sc.setJobDescription("AMTL read and check input");
@@ -164,6 +169,11 @@ public final class TrainJob {
         vocab.fields().stream().map(f -> f.name() + "=" + f.size()).toList());
 
     CtrModel model = new CtrModel(config, vocab);
+    if (hotStart != null) {
+      HotStart.Result carried = HotStart.apply(model, new org.apache.hadoop.fs.Path(hotStartPath), hotStart);
+      LOG.info("hot start from {}: {}", Redaction.redactUris(hotStartPath), carried);
+      hotStart.close();
+    }
     Map<String, String> shipped = ExecutorModels.ship(config);
     int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
     EvalStage.Result[] lastEval = new EvalStage.Result[1];
@@ -186,7 +196,7 @@ public final class TrainJob {
 
     sc.setJobDescription("AMTL publish");
     ExportStage.RunFacts facts = new ExportStage.RunFacts(runId, input.paths(), trainRows, testRows, input.fields(),
-        started);
+        hotStartPath, started);
     org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, lastEval[0], facts, hadoop);
     if (checkpoints != null) {
       checkpoints.clear();

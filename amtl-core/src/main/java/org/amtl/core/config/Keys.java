@@ -129,6 +129,11 @@ public final class Keys {
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 
+  public static final ConfigKey<String> HOT_START = add(stringKey("hotStart.path", "",
+      "A published table to start from (yesterday's run, or an FBE run to add AMTL on top): rows of known values, "
+          + "and dense tensors of the same name and shape, are taken from it. Empty: start from scratch.",
+      ".*", "a table path or nothing"));
+
   // ---- the Spark job: output
   public static final ConfigKey<String> OUTPUT_PATH = add(stringKey("output.path", "amtl-output",
       "Output root (any Hadoop path); each run publishes <output.path>/<runId>/.", ".+", "a path"));
@@ -139,6 +144,9 @@ public final class Keys {
       "Replace an existing published run with the same id (otherwise the job stops before reading input)."));
 
   // ---- the Spark job: synthetic input (when input.paths is empty)
+  public static final ConfigKey<Integer> SYNTHETIC_DAY = add(intKey("synthetic.day", 0,
+      "Which day of the generated log to draw: every day comes from the same planted model, with its own rows.",
+      0, 100_000));
   public static final ConfigKey<Integer> SYNTHETIC_ROWS = add(intKey("synthetic.rows", 200_000,
       "Rows of the generated log.", 100, Integer.MAX_VALUE));
   public static final ConfigKey<Integer> SYNTHETIC_FIELDS = add(intKey("synthetic.fields", 26,

@@ -63,6 +63,9 @@ public final class TableReader implements Closeable {
     }
   }
 
+  /** A dense tensor of the table: shape and row-major values. */
+  public record DenseTensor(int rows, int cols, float[] values) {}
+
   private final Path dir;
   private final Configuration conf;
   private final JsonNode manifest;
@@ -118,6 +121,29 @@ public final class TableReader implements Closeable {
       loaded.put(field, rows);
     }
     return rows;
+  }
+
+  /** Every dense tensor by name, in file order. */
+  public Map<String, DenseTensor> denseTensors() throws IOException {
+    Path file = new Path(dir, TableFormat.DENSE + "/" + TableFormat.PART);
+    Map<String, DenseTensor> out = new LinkedHashMap<>();
+    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+      for (Group g; (g = r.read()) != null; ) {
+        Group list = g.getGroup("values", 0);
+        float[] v = new float[list.getFieldRepetitionCount("list")];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = list.getGroup("list", j).getFloat("element", 0);
+        }
+        int rows = g.getInteger("rows", 0);
+        int cols = g.getInteger("cols", 0);
+        if ((long) rows * cols != v.length) {
+          throw new IOException(file + ": tensor '" + g.getString("name", 0) + "' has " + v.length + " values (expected "
+              + rows + " x " + cols + ")");
+        }
+        out.put(g.getString("name", 0), new DenseTensor(rows, cols, v));
+      }
+    }
+    return out;
   }
 
   private FieldRows readField(String field) throws IOException {
