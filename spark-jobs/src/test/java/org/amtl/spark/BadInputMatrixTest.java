@@ -163,6 +163,23 @@ class BadInputMatrixTest extends LocalSparkTest {
   }
 
   @Test
+  void theDriverExitsNonZeroWithOneMessage() throws Exception {
+    for (List<String> args : List.of(List.of("--conf", "model.dim=0"),
+        List.of("--conf", "input.paths=" + dir.resolve("nowhere"), "--conf", "output.path=" + out))) {
+      Process driver = FaultTest.startDriver(args);
+      String text = new String(driver.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(2, driver.exitValue(), text);
+      List<String> errors = text.lines().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), text);
+      assertTrue(errors.get(0).contains(args.get(1).split("=")[0]), errors.get(0));
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("previous"), s.map(f -> f.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
   void tamperedManifestFailsValidation() throws Exception {
     Path copy = dir.resolve("tampered");
     TrainJob.run(spark, SparkTestSupport.smallJob(copy, "t", 3_000).with(Keys.ROUNDS_PER_EPOCH, 1));

@@ -16,12 +16,14 @@ import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
  * Writes a trained model's data files in the table format ({@link TableFormat}) under a folder. File names and
- * contents depend only on the model, so the same model gives byte-identical files.
+ * bytes depend only on the model, so the same model gives byte-identical files in any JVM: each file is written to
+ * a local temporary file, its footer made canonical ({@link CanonicalParquet}), then copied to its place on the
+ * target filesystem.
  */
 public final class TableWriter {
   private TableWriter() {}
@@ -34,7 +36,8 @@ public final class TableWriter {
       FieldVocabulary fv = model.vocabulary().field(f);
       FieldEmbedding emb = model.embedding(f);
       String rel = TableFormat.embeddingFile(fv.name());
-      try (ParquetWriter<Group> w = writer(new Path(dir, rel), TableFormat.EMBEDDING_SCHEMA, conf)) {
+      try (LocalParquet local = new LocalParquet(new Path(dir, rel), conf);
+          ParquetWriter<Group> w = local.writer(TableFormat.EMBEDDING_SCHEMA)) {
         SimpleGroupFactory g = new SimpleGroupFactory(TableFormat.EMBEDDING_SCHEMA);
         for (int id = 0; id < fv.rows(); id++) {
           Group row = g.newGroup();
@@ -49,7 +52,8 @@ public final class TableWriter {
       written.add(rel);
     }
     String denseRel = TableFormat.DENSE + "/" + TableFormat.PART;
-    try (ParquetWriter<Group> w = writer(new Path(dir, denseRel), TableFormat.DENSE_SCHEMA, conf)) {
+    try (LocalParquet local = new LocalParquet(new Path(dir, denseRel), conf);
+        ParquetWriter<Group> w = local.writer(TableFormat.DENSE_SCHEMA)) {
       SimpleGroupFactory g = new SimpleGroupFactory(TableFormat.DENSE_SCHEMA);
       DenseParams p = model.params();
       for (DenseParams.Tensor t : p.tensors()) {
@@ -62,7 +66,8 @@ public final class TableWriter {
     }
     written.add(denseRel);
     String freqRel = TableFormat.FREQUENCIES + "/" + TableFormat.PART;
-    try (ParquetWriter<Group> w = writer(new Path(dir, freqRel), TableFormat.FREQUENCY_SCHEMA, conf)) {
+    try (LocalParquet local = new LocalParquet(new Path(dir, freqRel), conf);
+        ParquetWriter<Group> w = local.writer(TableFormat.FREQUENCY_SCHEMA)) {
       SimpleGroupFactory g = new SimpleGroupFactory(TableFormat.FREQUENCY_SCHEMA);
       for (FieldVocabulary fv : model.vocabulary().fields()) {
         for (int id = 0; id < fv.rows(); id++) {
@@ -90,12 +95,42 @@ public final class TableWriter {
     }
   }
 
-  private static ParquetWriter<Group> writer(Path file, MessageType schema, Configuration conf) throws IOException {
-    return ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
-        .withType(schema)
-        .withConf(conf)
-        .withCompressionCodec(CompressionCodecName.SNAPPY)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .build();
+  /**
+   * A Parquet file written to a local temporary file and, on close (after its writer closed), made canonical and
+   * copied to {@code target}.
+   */
+  private static final class LocalParquet implements java.io.Closeable {
+    private final Path target;
+    private final Configuration conf;
+    private final java.nio.file.Path local;
+
+    LocalParquet(Path target, Configuration conf) throws IOException {
+      this.target = target;
+      this.conf = conf;
+      this.local = java.nio.file.Files.createTempFile("amtl-table-", ".parquet");
+    }
+
+    ParquetWriter<Group> writer(MessageType schema) throws IOException {
+      return ExampleParquetWriter.builder(new LocalOutputFile(local))
+          .withType(schema)
+          .withConf(conf)
+          .withCompressionCodec(CompressionCodecName.SNAPPY)
+          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+          .build();
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        CanonicalParquet.canonicalize(local);
+        org.apache.hadoop.fs.FileSystem fs = target.getFileSystem(conf);
+        try (java.io.OutputStream out = fs.create(target, true)) {
+          java.nio.file.Files.copy(local, out);
+        }
+      } finally {
+        java.nio.file.Files.deleteIfExists(local);
+      }
+    }
   }
+
 }
