@@ -156,6 +156,20 @@ public final class Keys {
   public static final ConfigKey<Double> SYNTHETIC_ZIPF = add(doubleKey("synthetic.zipf", 1.1,
       "Zipf exponent of value frequencies in the generated log.", 0, false, 10));
 
+  // ---- importers (org.amtl.spark.ImportJob): public datasets into Parquet click logs
+  public static final ConfigKey<ImportFormat> IMPORT_FORMAT = add(enumKey("import.format", ImportFormat.class,
+      ImportFormat.CRITEO, "Source format: movielens_1m ('::' files), movielens_100k (u.data, u.user, u.item) or criteo "
+          + "(Kaggle TSV: label, I1-I13, C1-C26)."));
+  public static final ConfigKey<List<String>> IMPORT_INPUT = add(stringListKey("import.input",
+      "Criteo: the TSV files (gzip accepted). MovieLens: ratings, users and items files, in that order."));
+  public static final ConfigKey<String> IMPORT_OUTPUT = add(stringKey("import.output", "",
+      "Where the importer writes the Parquet click log (must not exist).", ".*", "a path"));
+  public static final ConfigKey<Boolean> IMPORT_SKIP_MALFORMED = add(boolKey("import.skipMalformed", false,
+      "Skip and count malformed lines instead of stopping at the first one (which is named by file and line)."));
+
+  /** Source formats of the importer. */
+  public enum ImportFormat { MOVIELENS_1M, MOVIELENS_100K, CRITEO }
+
   /** How rows are split into train and test. */
   public enum SplitMode { RANDOM, TIME }
 
