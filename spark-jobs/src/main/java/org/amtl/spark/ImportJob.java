@@ -50,26 +50,11 @@ public final class ImportJob {
   private ImportJob() {}
 
   public static void main(String[] args) {
-    int code;
-    SparkSession spark = null;
-    try {
-      AmtlConfig config = TrainJob.parseArgs(args);
-      spark = TrainJob.session("amtl-import");
+    JobMain.main("amtl-import", args, (spark, config) -> {
       Summary s = run(spark, config);
-      System.out.printf(Locale.ROOT, "wrote %d rows to %s (%d malformed lines skipped)%n", s.rows(), s.output(),
+      return String.format(Locale.ROOT, "wrote %d rows to %s (%d malformed lines skipped)%n", s.rows(), s.output(),
           s.skipped());
-      code = 0;
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      code = 2;
-    } catch (Exception | Error e) {
-      LOG.error("the import failed; nothing was written", e);
-      code = 1;
-    }
-    if (spark != null) {
-      spark.stop();
-    }
-    System.exit(code);
+    });
   }
 
   public static Summary run(SparkSession spark, AmtlConfig config) {

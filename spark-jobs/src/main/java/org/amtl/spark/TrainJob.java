@@ -37,32 +37,13 @@ public final class TrainJob {
 
   private TrainJob() {}
 
-  /**
-   * Runs the job; exit code 0 on success, 2 on bad input or configuration (one line naming what is wrong), 1 on
-   * any other failure. Spark is stopped either way, so a failed run never lingers.
-   */
   public static void main(String[] args) {
-    int code;
-    SparkSession spark = null;
-    try {
-      AmtlConfig config = parseArgs(args);
-      spark = session("amtl-train");
+    JobMain.main("amtl-train", args, (spark, config) -> {
       Summary s = run(spark, config);
-      System.out.printf(Locale.ROOT, "test AUC %.5f  logloss %.5f  calibration %.4f  storage %.1f%% of fixed size%n"
+      return String.format(Locale.ROOT, "test AUC %.5f  logloss %.5f  calibration %.4f  storage %.1f%% of fixed size%n"
           + "trained on %d rows, evaluated on %d%npublished %s%n", s.auc(), s.logloss(), s.calibration(),
           100 * s.storageRatio(), s.trainRows(), s.testRows(), s.output());
-      code = 0;
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      code = 2;
-    } catch (Exception | Error e) {
-      LOG.error("the run failed; nothing was published", e);
-      code = 1;
-    }
-    if (spark != null) {
-      spark.stop();
-    }
-    System.exit(code);
+    });
   }
 
   /** {@code --config file} then {@code --conf key=value} overrides, in order. */
