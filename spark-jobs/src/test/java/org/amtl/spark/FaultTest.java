@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults: an executor JVM killed mid-training (real multi-JVM cluster on 127.0.0.1), the driver killed
- * mid-training and rerun (resumes from its checkpoint), the driver killed while publishing. Each ends with the
- * same tables as an uninterrupted run, and nothing partial is ever visible.
+ * Faults on a real multi-JVM cluster on 127.0.0.1 (Spark's local-cluster: master and two workers, each executor
+ * its own JVM): an executor JVM killed mid-training, the driver JVM killed mid-training and rerun (resumes from its
+ * checkpoint), the driver JVM killed while publishing. Each ends with the same tables as an uninterrupted run, and
+ * nothing partial is ever visible.
  */
 @Tag("faults")
 class FaultTest {
@@ -94,6 +95,17 @@ class FaultTest {
     return startDriver(List.of(), args);
   }
 
+  /**
+   * A driver JVM on a real multi-JVM cluster: Spark's local-cluster (a master and two workers inside the driver
+   * JVM, each executor its own JVM on 127.0.0.1), executors reading the test class path.
+   */
+  static Process startClusterDriver(List<String> args) throws IOException {
+    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars")); // inherited by the driver
+    return startDriver(List.of("-Dspark.master=local-cluster[2,1,1024]", "-Dspark.executor.memory=1g",
+        "-Dspark.executor.extraClassPath=" + System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path"))), args);
+  }
+
   /** A driver JVM with extra JVM options (system properties) before the main class. */
   static Process startDriver(List<String> jvmOptions, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -103,7 +115,9 @@ class FaultTest {
         cmd.addAll(List.of(line.trim().split("\\s+")));
       }
     }
-    cmd.addAll(List.of("-Xmx1g", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false",
+    boolean master = jvmOptions.stream().anyMatch(o -> o.startsWith("-Dspark.master="));
+    cmd.addAll(List.of("-Xmx1g", master ? "-Dspark.app.name=amtl-test-driver" : "-Dspark.master=local[2]",
+        "-Dspark.ui.enabled=false",
         "-Dlog4j2.configurationFile=" + Path.of("..", "submit", "log4j2.properties").toAbsolutePath(),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
     cmd.addAll(jvmOptions);
@@ -135,7 +149,11 @@ class FaultTest {
   }
 
   static String runDriver(List<String> jvmOptions, List<String> args) throws Exception {
-    Process p = startDriver(jvmOptions, args);
+    return finish(startDriver(jvmOptions, args));
+  }
+
+  /** Reads a driver's output to its end, asserting exit code 0. */
+  static String finish(Process p) throws Exception {
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), text);
@@ -145,12 +163,12 @@ class FaultTest {
   @Test
   void aKilledDriverResumesFromItsCheckpoint() throws Exception {
     Path out = dir.resolve("driver");
-    runDriver(jobArgs(out, "uninterrupted"));
-    List<String> seen = killWhen(startDriver(jobArgs(out, "resumed")), l -> l.contains("round 3/8"));
+    finish(startClusterDriver(jobArgs(out, "uninterrupted")));
+    List<String> seen = killWhen(startClusterDriver(jobArgs(out, "resumed")), l -> l.contains("round 3/8"));
     assertTrue(seen.stream().anyMatch(l -> l.contains("round 3/8")), String.join("\n", seen));
     assertFalse(Files.exists(out.resolve("resumed")), "nothing is published by the killed run");
     assertTrue(Files.exists(out.resolve(".resumed.checkpoint/progress.json")));
-    String rerun = runDriver(jobArgs(out, "resumed"));
+    String rerun = finish(startClusterDriver(jobArgs(out, "resumed")));
     assertTrue(rerun.contains("resuming run from checkpoint"), rerun);
     assertFalse(rerun.contains("round 1/8"), "rounds before the checkpoint are not trained again");
     assertEquals(SparkTestSupport.withoutRun(out.resolve("uninterrupted")),
@@ -161,9 +179,9 @@ class FaultTest {
   @Test
   void aDriverKilledWhilePublishingLeavesNothingPartial() throws Exception {
     Path out = dir.resolve("export");
-    runDriver(jobArgs(out, "yesterday"));
+    finish(startClusterDriver(jobArgs(out, "yesterday")));
     String yesterday = Files.readString(out.resolve("yesterday/manifest.json"));
-    Process driver = startDriver(jobArgs(out, "today"));
+    Process driver = startClusterDriver(jobArgs(out, "today"));
     Thread drain = new Thread(() -> {
       try {
         driver.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
@@ -190,7 +208,7 @@ class FaultTest {
     assertFalse(Files.exists(out.resolve("today")) && !Files.exists(out.resolve("today/manifest.json")),
         "no partial folder is visible under the run id");
     assertEquals(yesterday, Files.readString(out.resolve("yesterday/manifest.json")));
-    runDriver(jobArgs(out, "today"));
+    finish(startClusterDriver(jobArgs(out, "today")));
     Configuration conf = new Configuration();
     assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("today").toUri()), conf));
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
