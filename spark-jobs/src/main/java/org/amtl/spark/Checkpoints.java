@@ -44,10 +44,6 @@ final class Checkpoints {
     this.fingerprint = fingerprint;
   }
 
-  Path dir() {
-    return dir;
-  }
-
   /** The last checkpoint of this run, if one exists for the same configuration and input. */
   Optional<Resume> load() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);

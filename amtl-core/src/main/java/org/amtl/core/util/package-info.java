@@ -1,2 +1,2 @@
-/** Small shared helpers: seed derivation, a primitive int map, argument checks. */
+/** Small shared helpers: seed derivation and a primitive int map. */
 package org.amtl.core.util;
