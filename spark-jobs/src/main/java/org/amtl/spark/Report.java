@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.amtl.core.data.FrequencyFeatures;
 import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.DimsByFrequency;
 import org.amtl.core.model.Storage;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -61,49 +61,42 @@ final class Report {
   }
 
   static JFreeChart dimsChart(CtrModel model, int buckets) {
+    return dimsChart(DimsByFrequency.of(model, buckets), "Learned dim by value frequency");
+  }
+
+  /** One thin line per field and a thick one over all fields: mean kept dim per count bucket. */
+  static JFreeChart dimsChart(DimsByFrequency dims, String title) {
     XYSeriesCollection data = new XYSeriesCollection();
-    int[][] kept = model.keptDims();
-    double[] allSum = new double[buckets];
-    long[] allN = new long[buckets];
-    for (int f = 0; f < model.numFields(); f++) {
-      FrequencyFeatures ff = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
-      double[] sum = new double[buckets];
-      long[] n = new long[buckets];
-      for (int id = 1; id < kept[f].length; id++) {
-        sum[ff.bucket(id)] += kept[f][id];
-        n[ff.bucket(id)]++;
-        allSum[ff.bucket(id)] += kept[f][id];
-        allN[ff.bucket(id)]++;
-      }
-      XYSeries s = new XYSeries(model.vocabulary().field(f).name());
-      for (int b = 0; b < buckets; b++) {
-        if (n[b] > 0) {
-          s.add(b, sum[b] / n[b]);
-        }
-      }
-      data.addSeries(s);
+    for (int f = 0; f < dims.fields().length; f++) {
+      data.addSeries(series(dims.fields()[f], dims.meanPerField()[f]));
     }
-    XYSeries all = new XYSeries("all fields");
-    for (int b = 0; b < buckets; b++) {
-      if (allN[b] > 0) {
-        all.add(b, allSum[b] / allN[b]);
-      }
-    }
-    data.addSeries(all);
-    JFreeChart chart = ChartFactory.createXYLineChart("Learned dim by value frequency",
+    data.addSeries(series("all fields", dims.meanAllFields()));
+    JFreeChart chart = ChartFactory.createXYLineChart(title,
         "count bucket b: count in [2^b - 1, 2^(b+1) - 1)", "mean kept dim", data, PlotOrientation.VERTICAL,
-        model.numFields() <= 12, false, false);
+        dims.fields().length <= 12, false, false);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
     for (int i = 0; i < data.getSeriesCount() - 1; i++) {
-      r.setSeriesStroke(i, new BasicStroke(1f));
-      r.setSeriesPaint(i, new Color(120, 140, 200, 120));
+      r.setSeriesStroke(i, new BasicStroke(1.5f));
+      if (dims.fields().length > 12) { // too many to tell apart: one faint colour, the all-fields line stands out
+        r.setSeriesPaint(i, new Color(120, 140, 200, 120));
+      }
     }
     r.setSeriesStroke(data.getSeriesCount() - 1, new BasicStroke(3f));
     r.setSeriesPaint(data.getSeriesCount() - 1, new Color(200, 40, 40));
     plot.setRenderer(r);
     plot.setBackgroundPaint(Color.WHITE);
     return chart;
+  }
+
+  private static XYSeries series(String name, double[] meanPerBucket) {
+    XYSeries s = new XYSeries(name);
+    for (int b = 0; b < meanPerBucket.length; b++) {
+      if (!Double.isNaN(meanPerBucket[b])) {
+        s.add(b, meanPerBucket[b]);
+      }
+    }
+    return s;
   }
 
   static JFreeChart roundsChart(List<TrainStage.RoundStats> rounds) {

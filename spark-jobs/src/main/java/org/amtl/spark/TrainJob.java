@@ -33,7 +33,7 @@ public final class TrainJob {
 
   /** What a finished run reports. */
   public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
-      long trainRows, long testRows) {}
+      long trainRows, long testRows, List<TrainStage.RoundStats> rounds) {}
 
   private TrainJob() {}
 
@@ -103,25 +103,21 @@ public final class TrainJob {
     return b.getOrCreate();
   }
 
-  public static Summary run(SparkSession spark, AmtlConfig config) throws IOException {
-    config.validate();
-    long started = System.currentTimeMillis();
-    String runId = config.get(Keys.OUTPUT_RUN_ID).isEmpty()
-        ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
-        : config.get(Keys.OUTPUT_RUN_ID);
-    LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
-    // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
-    // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
-    spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
-    ExportStage.checkOutsideInputs(config, hadoop);
-    ExportStage.checkNotPublished(config, runId, hadoop);
-    String hotStartPath = config.get(Keys.HOT_START);
-    TableReader hotStart = hotStartPath.isEmpty() ? null
-        : HotStart.open(new org.apache.hadoop.fs.Path(hotStartPath), hadoop);
+  /** The input read, split, counted and encoded: what every training run on it shares. */
+  record Prepared(InputStage.Input input, Vocabulary vocab, Broadcast<Vocabulary> vocabBroadcast,
+      JavaRDD<Example> train, JavaRDD<Example> test, long[] trainCounts, long trainRows, long testRows) {
+    /** Frees the cached examples, the input and the vocabulary broadcast. */
+    void release() {
+      train.unpersist();
+      test.unpersist();
+      input.release();
+      vocabBroadcast.destroy();
+    }
+  }
 
-    StageTimer timer = new StageTimer();
+  /** Read -> split -> count -> broadcast -> encode; fails when the split leaves no train or no test rows. */
+  static Prepared prepare(SparkSession spark, AmtlConfig config, StageTimer timer) throws IOException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     sc.setJobDescription("AMTL read and check input");
     InputStage.Input input = InputStage.read(spark, config);
     SplitStage.Split split = SplitStage.split(input, config);
@@ -148,6 +144,37 @@ public final class TrainJob {
     LOG.info("{} train rows in {} partitions {}, {} test rows; vocabulary sizes {}", trainRows, partitions,
         java.util.Arrays.toString(trainCounts), testRows,
         vocab.fields().stream().map(f -> f.name() + "=" + f.size()).toList());
+    return new Prepared(input, vocab, vocabBroadcast, train, test, trainCounts, trainRows, testRows);
+  }
+
+  public static Summary run(SparkSession spark, AmtlConfig config) throws IOException {
+    config.validate();
+    long started = System.currentTimeMillis();
+    String runId = config.get(Keys.OUTPUT_RUN_ID).isEmpty()
+        ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
+        : config.get(Keys.OUTPUT_RUN_ID);
+    LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
+    // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
+    // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
+    spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
+    ExportStage.checkOutsideInputs(config, hadoop);
+    ExportStage.checkNotPublished(config, runId, hadoop);
+    String hotStartPath = config.get(Keys.HOT_START);
+    TableReader hotStart = hotStartPath.isEmpty() ? null
+        : HotStart.open(new org.apache.hadoop.fs.Path(hotStartPath), hadoop);
+
+    StageTimer timer = new StageTimer();
+    Prepared data = prepare(spark, config, timer);
+    Vocabulary vocab = data.vocab();
+    Broadcast<Vocabulary> vocabBroadcast = data.vocabBroadcast();
+    InputStage.Input input = data.input();
+    JavaRDD<Example> train = data.train();
+    JavaRDD<Example> test = data.test();
+    long[] trainCounts = data.trainCounts();
+    long trainRows = data.trainRows();
+    long testRows = data.testRows();
 
     CtrModel model = new CtrModel(config, vocab);
     if (hotStart != null) {
@@ -170,10 +197,7 @@ public final class TrainJob {
           return new double[] {lastEval[0].summary().auc(), lastEval[0].summary().logloss()};
         });
     timer.done("train and evaluate");
-    train.unpersist();
-    test.unpersist();
-    input.release();
-    vocabBroadcast.destroy();
+    data.release();
 
     sc.setJobDescription("AMTL publish");
     ExportStage.RunFacts facts = new ExportStage.RunFacts(runId, input.paths(), trainRows, testRows, input.fields(),
@@ -189,6 +213,6 @@ public final class TrainJob {
         lastEval[0].summary().auc(),
         storage.totalKept(), storage.totalFixed());
     return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
-        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows);
+        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds);
   }
 }

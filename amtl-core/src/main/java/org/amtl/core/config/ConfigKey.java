@@ -122,9 +122,14 @@ public final class ConfigKey<T> {
 
   /** A comma-separated list of non-empty strings (surrounding spaces trimmed); empty allowed. */
   static ConfigKey<java.util.List<String>> stringListKey(String name, String doc) {
+    return stringListKey(name, java.util.List.of(), doc);
+  }
+
+  /** A comma-separated list of non-empty strings with a default. */
+  static ConfigKey<java.util.List<String>> stringListKey(String name, java.util.List<String> def, String doc) {
     Function<String, java.util.List<String>> parser = s -> s.isEmpty() ? java.util.List.of()
         : Arrays.stream(s.split(",")).map(String::trim).toList();
-    return new ConfigKey<>(name, "string list", java.util.List.of(), doc, parser,
+    return new ConfigKey<>(name, "string list", def, doc, parser,
         v -> v.stream().noneMatch(String::isEmpty), "a comma-separated list of non-empty names, or nothing");
   }
 

@@ -167,6 +167,28 @@ public final class Keys {
   public static final ConfigKey<Boolean> IMPORT_SKIP_MALFORMED = add(boolKey("import.skipMalformed", false,
       "Skip and count malformed lines instead of stopping at the first one (which is named by file and line)."));
 
+  // ---- experiments (org.amtl.spark.ExperimentJob): the method comparison behind docs/results.md
+  public static final ConfigKey<String> EXPERIMENT_NAME = add(stringKey("experiment.name", "generated",
+      "Dataset label of the experiment: names its output folder and titles its tables.", "[A-Za-z0-9._-]+",
+      "letters, digits, '.', '_' or '-'"));
+  public static final ConfigKey<List<String>> EXPERIMENT_ARMS = add(stringListKey("experiment.arms",
+      List.of("dnn/fbe", "dnn/mde", "dnn/autoemb", "dnn/amtl", "dnn/amtl-single", "dnn/amtl-soft", "deepfm/fbe",
+          "deepfm/mde", "deepfm/autoemb", "deepfm/amtl"),
+      "Arms compared on one split and one training budget, each head/variant: head dnn|deepfm|widedeep; variant "
+          + "fbe|mde|autoemb|amtl|amtl-single (one AML)|amtl-soft (no STE); optional overrides in brackets, "
+          + "separated by ';', e.g. dnn/amtl[amtl.budget.lambda=0.001]. Each AMTL-family arm is compared with the "
+          + "same head's fbe arm, seed by seed."));
+  public static final ConfigKey<int[]> EXPERIMENT_SEEDS = add(intListKey("experiment.seeds", new int[] {1, 2, 3},
+      "Training seeds of every arm (initialisation and shuffling); the split and the data layout stay those of "
+          + "train.seed.", 0, Integer.MAX_VALUE, false));
+  public static final ConfigKey<Boolean> EXPERIMENT_HOT_START = add(boolKey("experiment.hotStart", true,
+      "Also run the hot-start comparison: the data cut into two days by a seeded hash (generated input: "
+          + "synthetic.day 0 and 1); on day 2, AMTL from scratch vs hot-started from day 1's AMTL and from day 1's "
+          + "FBE, test AUC after every round."));
+  public static final ConfigKey<String> EXPERIMENT_OUTPUT = add(stringKey("experiment.output", "experiment-results",
+      "Folder that receives <experiment.name>/ with results.json, results.md and the charts (replaced).", ".+",
+      "a path"));
+
   /** Source formats of the importer. */
   public enum ImportFormat { MOVIELENS_1M, MOVIELENS_100K, CRITEO }
 

@@ -2,24 +2,44 @@ package org.amtl.core.model;
 
 import org.amtl.core.data.FrequencyFeatures;
 
-/** The learned dims of a model summarised by frequency: mean kept dim per log2-count bucket. */
-public final class DimsByFrequency {
-  private DimsByFrequency() {}
+/**
+ * The learned dims of a model summarised by frequency: mean kept dim of in-vocabulary values per log2-count
+ * bucket floor(log2(1 + count)), per field and over all fields (NaN where a bucket has no value).
+ */
+public record DimsByFrequency(String[] fields, double[][] meanPerField, double[] meanAllFields) {
 
-  /** Mean kept dim of in-vocabulary values per bucket floor(log2(1 + count)), over all fields (NaN if empty). */
-  public static double[] meanByBucket(CtrModel model, int buckets) {
-    double[] sum = new double[buckets];
-    long[] n = new long[buckets];
+  public static DimsByFrequency of(CtrModel model, int buckets) {
+    int fields = model.numFields();
+    String[] names = new String[fields];
+    double[][] perField = new double[fields][];
+    double[] allSum = new double[buckets];
+    long[] allN = new long[buckets];
     int[][] kept = model.keptDims();
-    for (int f = 0; f < model.numFields(); f++) {
+    for (int f = 0; f < fields; f++) {
+      names[f] = model.vocabulary().field(f).name();
       FrequencyFeatures ff = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
+      double[] sum = new double[buckets];
+      long[] n = new long[buckets];
       for (int id = 1; id < kept[f].length; id++) {
-        sum[ff.bucket(id)] += kept[f][id];
-        n[ff.bucket(id)]++;
+        int b = ff.bucket(id);
+        sum[b] += kept[f][id];
+        n[b]++;
+        allSum[b] += kept[f][id];
+        allN[b]++;
       }
+      perField[f] = means(sum, n);
     }
-    double[] mean = new double[buckets];
-    for (int b = 0; b < buckets; b++) {
+    return new DimsByFrequency(names, perField, means(allSum, allN));
+  }
+
+  /** Mean kept dim per bucket over all fields; shorthand for {@code of(model, buckets).meanAllFields()}. */
+  public static double[] meanByBucket(CtrModel model, int buckets) {
+    return of(model, buckets).meanAllFields();
+  }
+
+  private static double[] means(double[] sum, long[] n) {
+    double[] mean = new double[sum.length];
+    for (int b = 0; b < sum.length; b++) {
       mean[b] = n[b] == 0 ? Double.NaN : sum[b] / n[b];
     }
     return mean;
