@@ -49,6 +49,10 @@ public final class Keys {
       "Straight-through estimator: train on the hard prefix mask; false trains on the soft mask (ablation)."));
   public static final ConfigKey<Double> BUDGET_LAMBDA = add(doubleKey("amtl.budget.lambda", 0.0,
       "Optional storage penalty lambda * E[k] per lookup; 0 is the paper's loss.", 0, false, 1e6));
+  public static final ConfigKey<Double> INIT_FULL_DIM_BIAS = add(doubleKey("amtl.init.fullDimBias", 0.0,
+      "Start value of the AMLs' output bias at the last position ('keep all d dims'); other positions start at 0. "
+          + "0 (default): the selection starts from the random initialisation; > 0 starts values at full size, as "
+          + "FBE, and the mask learns to cut.", 0, false, 100));
   public static final ConfigKey<Integer> FREQUENCY_BUCKETS = add(intKey("amtl.frequency.buckets", 24,
       "Number B of log2 count buckets in the frequency features (one-hot of floor(log2(1 + count)), capped).",
       1, 64));

@@ -1,5 +1,6 @@
 package org.amtl.core.layers;
 
+import java.util.List;
 import org.amtl.core.data.FrequencyFeatures;
 
 /**
@@ -34,6 +35,15 @@ public final class AmtlMask {
 
   public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, int hidden,
       boolean twins, boolean ste, double temperature, double budgetLambda) {
+    this(params, name, features, dim, hidden, twins, ste, temperature, budgetLambda, 0);
+  }
+
+  /**
+   * As above; {@code fullDimBias} starts each AML's output bias at the last position ("keep all d") there, so
+   * every value starts at full size and the mask learns to cut.
+   */
+  public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, int hidden,
+      boolean twins, boolean ste, double temperature, double budgetLambda, double fullDimBias) {
     this.dim = dim;
     this.features = features;
     this.hAml = new Mlp(params, name + ".hAML", features.width(), hidden, dim);
@@ -41,6 +51,10 @@ public final class AmtlMask {
     this.temperature = (float) temperature;
     this.ste = ste;
     this.budgetLambda = (float) budgetLambda;
+    for (Mlp aml : twins ? List.of(hAml, lAml) : List.of(hAml)) {
+      DenseParams.Tensor bias = aml.layers().get(aml.layers().size() - 1).bias();
+      params.values()[bias.offset() + dim - 1] = (float) fullDimBias;
+    }
   }
 
   public Mlp hAml() {

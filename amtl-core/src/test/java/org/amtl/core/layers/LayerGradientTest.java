@@ -121,6 +121,18 @@ class LayerGradientTest {
     return new AmtlMask(p, "f", FrequencyFeatures.of(vocab(), 24), D, 6, twins, ste, 0.7, budget);
   }
 
+  /** The full-size start: a bias on the last AML output makes every value keep all d dims before training. */
+  @Test
+  void fullDimBiasStartsEveryValueAtFullSize() {
+    for (boolean twins : new boolean[] {true, false}) {
+      AmtlMask random = mask(new DenseParams(23), twins, true, 0);
+      AmtlMask full = new AmtlMask(new DenseParams(23), "f", FrequencyFeatures.of(vocab(), 24), D, 6, twins, true,
+          0.7, 0, 5.0);
+      assertTrue(java.util.Arrays.stream(random.keptDims()).anyMatch(k -> k < D), "random start varies");
+      assertTrue(java.util.Arrays.stream(full.keptDims()).allMatch(k -> k == D), "biased start keeps d");
+    }
+  }
+
   /** Soft mode: the mask is a smooth function of both AMLs, so every tensor is checked against differences. */
   @Test
   void amtlEmbeddingSoftPathAllTensors() {
