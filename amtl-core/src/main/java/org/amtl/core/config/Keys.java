@@ -49,6 +49,10 @@ public final class Keys {
       "Straight-through estimator: train on the hard prefix mask; false trains on the soft mask (ablation)."));
   public static final ConfigKey<Double> BUDGET_LAMBDA = add(doubleKey("amtl.budget.lambda", 0.0,
       "Optional storage penalty lambda * E[k] per lookup; 0 is the paper's loss.", 0, false, 1e6));
+  public static final ConfigKey<BudgetUnit> BUDGET_PER = add(enumKey("amtl.budget.per", BudgetUnit.class,
+      BudgetUnit.LOOKUP, "What the storage penalty averages over: lookup (lambda * E[k] per lookup, so frequent values' "
+          + "dims cost more) or row (each lookup weighted by mean count / count, so in expectation lambda * mean over "
+          + "rows of E[k]: the table's storage)."));
   public static final ConfigKey<Double> INIT_FULL_DIM_BIAS = add(doubleKey("amtl.init.fullDimBias", 0.0,
       "Start value of the AMLs' output bias at the last position ('keep all d dims'); other positions start at 0. "
           + "0 (default): the selection starts from the random initialisation; > 0 starts values at full size, as "
@@ -195,6 +199,9 @@ public final class Keys {
 
   /** Source formats of the importer. */
   public enum ImportFormat { MOVIELENS_1M, MOVIELENS_100K, CRITEO }
+
+  /** What the AMTL storage penalty averages over. */
+  public enum BudgetUnit { LOOKUP, ROW }
 
   /** How rows are split into train and test. */
   public enum SplitMode { RANDOM, TIME }

@@ -17,6 +17,7 @@ public final class FrequencyFeatures {
   private final float[] features; // rows x width
   private final float[] weight; // a_i
   private final int[] bucket;
+  private final float[] inverseFrequency;
 
   private FrequencyFeatures(int rows, int buckets) {
     this.rows = rows;
@@ -25,6 +26,7 @@ public final class FrequencyFeatures {
     this.features = new float[rows * width];
     this.weight = new float[rows];
     this.bucket = new int[rows];
+    this.inverseFrequency = new float[rows];
   }
 
   public static FrequencyFeatures of(FieldVocabulary vocab, int buckets) {
@@ -33,6 +35,11 @@ public final class FrequencyFeatures {
     int n = vocab.size();
     double logMin = n == 0 ? 0 : Math.log1p(vocab.count(n));
     double logMax = n == 0 ? 0 : Math.log1p(vocab.count(1));
+    double total = 0;
+    for (int id = 0; id < rows; id++) {
+      total += vocab.count(id);
+    }
+    double meanCount = Math.max(1, total / rows);
     for (int id = 0; id < rows; id++) {
       long c = vocab.count(id);
       int b = bucketOf(c, buckets);
@@ -51,6 +58,7 @@ public final class FrequencyFeatures {
       ff.features[o + buckets + 1] = (float) rank;
       ff.weight[id] = (float) u;
       ff.bucket[id] = b;
+      ff.inverseFrequency[id] = (float) (meanCount / Math.max(1, c));
     }
     return ff;
   }
@@ -82,6 +90,14 @@ public final class FrequencyFeatures {
   /** a_id, the h-AML weight. */
   public float weight(int id) {
     return weight[id];
+  }
+
+  /**
+   * mean count / count_id (counts below 1 taken as 1): weighting each lookup by it turns a per-lookup average into,
+   * in expectation, a per-row average (the storage budget per row).
+   */
+  public float inverseFrequency(int id) {
+    return inverseFrequency[id];
   }
 
   public int bucket(int id) {

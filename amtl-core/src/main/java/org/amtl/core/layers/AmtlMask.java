@@ -13,7 +13,9 @@ import org.amtl.core.data.FrequencyFeatures;
  * </pre>
  * Backward treats t as p in every mode (the straight-through estimator), so the STE and soft paths share one
  * backward: dL/dt_l = sum_{j <= l} dL/dm_j (+ the optional budget lambda * (l + 1) per lookup), then the softmax
- * with 1/T, then a_i and 1 - a_i into the two AMLs.
+ * with 1/T, then a_i and 1 - a_i into the two AMLs. Per lookup, the budget charges a value's dims by how often it
+ * is looked up; per row (what storage costs), each lookup is weighted by mean count / count_i, so that in
+ * expectation over batches the penalty is lambda * mean over the field's rows of E[k_i].
  */
 public final class AmtlMask {
   private final int dim;
@@ -23,8 +25,10 @@ public final class AmtlMask {
   private final float temperature;
   private final boolean ste;
   private final float budgetLambda;
+  private final boolean budgetPerRow;
 
   private int n;
+  private int[] ids = new int[0]; // (n) rows of the last forward
   private float[] s = new float[0]; // (n, S) frequency features
   private float[] a = new float[0]; // (n) twin weight
   private float[] z = new float[0]; // (n, d) mixed logits
@@ -33,27 +37,31 @@ public final class AmtlMask {
   private float[] dzh = new float[0];
   private float[] dzl = new float[0];
 
-  public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, int hidden,
-      boolean twins, boolean ste, double temperature, double budgetLambda) {
-    this(params, name, features, dim, hidden, twins, ste, temperature, budgetLambda, 0);
+  /**
+   * How the mask is built and trained: AML hidden width, twins or a single AML, STE or the soft mask, temperature
+   * T, the optional storage penalty lambda (per lookup, or per vocabulary row), and the start value of the AMLs'
+   * output bias at "keep all d" (0: the random initialisation decides the first sizes).
+   */
+  public record Settings(int hidden, boolean twins, boolean ste, double temperature, double budgetLambda,
+      boolean budgetPerRow, double fullDimBias) {
+    /** The paper's layer: twins, STE, no storage penalty, random start. */
+    public static Settings paper(int hidden, double temperature) {
+      return new Settings(hidden, true, true, temperature, 0, false, 0);
+    }
   }
 
-  /**
-   * As above; {@code fullDimBias} starts each AML's output bias at the last position ("keep all d") there, so
-   * every value starts at full size and the mask learns to cut.
-   */
-  public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, int hidden,
-      boolean twins, boolean ste, double temperature, double budgetLambda, double fullDimBias) {
+  public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, Settings settings) {
     this.dim = dim;
     this.features = features;
-    this.hAml = new Mlp(params, name + ".hAML", features.width(), hidden, dim);
-    this.lAml = twins ? new Mlp(params, name + ".lAML", features.width(), hidden, dim) : null;
-    this.temperature = (float) temperature;
-    this.ste = ste;
-    this.budgetLambda = (float) budgetLambda;
-    for (Mlp aml : twins ? List.of(hAml, lAml) : List.of(hAml)) {
+    this.hAml = new Mlp(params, name + ".hAML", features.width(), settings.hidden(), dim);
+    this.lAml = settings.twins() ? new Mlp(params, name + ".lAML", features.width(), settings.hidden(), dim) : null;
+    this.temperature = (float) settings.temperature();
+    this.ste = settings.ste();
+    this.budgetLambda = (float) settings.budgetLambda();
+    this.budgetPerRow = settings.budgetPerRow();
+    for (Mlp aml : settings.twins() ? List.of(hAml, lAml) : List.of(hAml)) {
       DenseParams.Tensor bias = aml.layers().get(aml.layers().size() - 1).bias();
-      params.values()[bias.offset() + dim - 1] = (float) fullDimBias;
+      params.values()[bias.offset() + dim - 1] = (float) settings.fullDimBias();
     }
   }
 
@@ -69,6 +77,7 @@ public final class AmtlMask {
   // ids: (n) -> mask: (n, d); hard prefix masks unless training without STE
   public void forward(int[] ids, int n, float[] mask, boolean training) {
     this.n = n;
+    this.ids = ids;
     int sw = features.width();
     if (a.length < n) {
       a = new float[n];
@@ -114,7 +123,8 @@ public final class AmtlMask {
   public void backward(float[] dmask, float[] lookupWeights) {
     for (int i = 0; i < n; i++) {
       int o = i * dim;
-      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * lookupWeights[i], dz);
+      float share = budgetPerRow ? lookupWeights[i] * features.inverseFrequency(ids[i]) : lookupWeights[i];
+      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * share, dz);
       for (int j = 0; j < dim; j++) {
         dzh[o + j] = a[i] * dz[o + j];
         dzl[o + j] = (1f - a[i]) * dz[o + j];

@@ -72,9 +72,10 @@ public final class CtrModel {
       FieldEmbedding emb = switch (variant) {
         case FBE -> new FixedEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed));
         case AMTL -> new AmtlEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed),
-            new AmtlMask(params, name, ff, dim, config.getInt(Keys.AML_HIDDEN), config.getBoolean(Keys.TWINS),
-                config.getBoolean(Keys.STE), config.getDouble(Keys.TEMPERATURE),
-                config.getDouble(Keys.BUDGET_LAMBDA), config.getDouble(Keys.INIT_FULL_DIM_BIAS)));
+            new AmtlMask(params, name, ff, dim, new AmtlMask.Settings(config.getInt(Keys.AML_HIDDEN),
+                config.getBoolean(Keys.TWINS), config.getBoolean(Keys.STE), config.getDouble(Keys.TEMPERATURE),
+                config.getDouble(Keys.BUDGET_LAMBDA), config.get(Keys.BUDGET_PER) == Keys.BudgetUnit.ROW,
+                config.getDouble(Keys.INIT_FULL_DIM_BIAS))));
         case MDE -> new MdeEmbedding(params, name, fv.counts(), dim, config.getInt(Keys.MDE_BLOCKS),
             config.getDouble(Keys.MDE_ALPHA), initScale, seed);
         case AUTOEMB -> new AutoEmbEmbedding(params, name, ff, autoEmbCandidates(config, dim), dim,

@@ -118,7 +118,12 @@ class LayerGradientTest {
   }
 
   static AmtlMask mask(DenseParams p, boolean twins, boolean ste, double budget) {
-    return new AmtlMask(p, "f", FrequencyFeatures.of(vocab(), 24), D, 6, twins, ste, 0.7, budget);
+    return mask(p, twins, ste, budget, false);
+  }
+
+  static AmtlMask mask(DenseParams p, boolean twins, boolean ste, double budget, boolean perRow) {
+    return new AmtlMask(p, "f", FrequencyFeatures.of(vocab(), 24), D,
+        new AmtlMask.Settings(6, twins, ste, 0.7, budget, perRow, 0));
   }
 
   /** The full-size start: a bias on the last AML output makes every value keep all d dims before training. */
@@ -126,8 +131,8 @@ class LayerGradientTest {
   void fullDimBiasStartsEveryValueAtFullSize() {
     for (boolean twins : new boolean[] {true, false}) {
       AmtlMask random = mask(new DenseParams(23), twins, true, 0);
-      AmtlMask full = new AmtlMask(new DenseParams(23), "f", FrequencyFeatures.of(vocab(), 24), D, 6, twins, true,
-          0.7, 0, 5.0);
+      AmtlMask full = new AmtlMask(new DenseParams(23), "f", FrequencyFeatures.of(vocab(), 24), D,
+          new AmtlMask.Settings(6, twins, true, 0.7, 0, false, 5.0));
       assertTrue(java.util.Arrays.stream(random.keptDims()).anyMatch(k -> k < D), "random start varies");
       assertTrue(java.util.Arrays.stream(full.keptDims()).allMatch(k -> k == D), "biased start keeps d");
     }
@@ -138,20 +143,30 @@ class LayerGradientTest {
   void amtlEmbeddingSoftPathAllTensors() {
     for (boolean twins : new boolean[] {true, false}) {
       for (double budget : new double[] {0.0, 0.3}) {
-        DenseParams p = new DenseParams(23);
-        AmtlEmbedding emb = new AmtlEmbedding(new EmbeddingTable("amtl.emb", 4, D, 0.5, 7),
-            mask(p, twins, false, budget));
-        // the budget term lambda * sum over lookups of E[k] / B, recomputed from the soft selection
-        checkFieldEmbedding("AMTL soft path, twins=" + twins + ", budget=" + budget, emb, p, 9,
-            () -> budget * expectedDimPerLookup(emb.mask()));
+        for (boolean perRow : new boolean[] {false, true}) {
+          DenseParams p = new DenseParams(23);
+          AmtlEmbedding emb = new AmtlEmbedding(new EmbeddingTable("amtl.emb", 4, D, 0.5, 7),
+              mask(p, twins, false, budget, perRow));
+          // the budget term lambda * sum over lookups of E[k] / B (per row: each lookup weighted by mean count /
+          // count), recomputed from the soft selection
+          checkFieldEmbedding("AMTL soft path, twins=" + twins + ", budget=" + budget + ", per row=" + perRow, emb,
+              p, 9, () -> budget * expectedDimPerLookup(emb.mask(), perRow));
+        }
       }
     }
   }
 
   /** mean over the batch of sum over each bag's lookups (weight 1/len) of E[k] = sum_l (l + 1) p_l. */
-  static double expectedDimPerLookup(AmtlMask mask) {
+  static double expectedDimPerLookup(AmtlMask mask, boolean perRow) {
     // unique ids in first-seen order of IDS: 1, 3, 0, 2; lookup weights: id1 2/3, id3 1/3, id0 1/2, id2 1/2
     double[] weights = {2.0 / 3, 1.0 / 3, 0.5, 0.5};
+    if (perRow) { // rows: OOV 0, a 900, b 40, c 3; mean count 943 / 4
+      double mean = 943.0 / 4;
+      double[] counts = {900, 3, 1, 40}; // ids 1, 3, 0 (count 0, taken as 1), 2
+      for (int i = 0; i < 4; i++) {
+        weights[i] *= mean / counts[i];
+      }
+    }
     float[] probs = mask.probabilities();
     double s = 0;
     for (int i = 0; i < 4; i++) {
