@@ -71,9 +71,10 @@ class ExperimentJobTest extends LocalSparkTest {
     }
     assertFalse(Files.exists(dir.resolve("work/experiment-small-hot-start")), "hot-start work files removed");
 
-    String page = ResultsDoc.render(dir, results, 61, List.<String[]>of(new String[] {"Small", "small"}));
+    String page = ResultsDoc.render(dir, results, 61, "the command", List.<String[]>of(
+        new String[] {"Small", "small"}, new String[] {"Later", "later"}));
     assertTrue(page.contains("## Small") && page.contains("](results/small/hot-start.png)")
-        && page.contains("| dnn/amtl | "), page);
+        && page.contains("| dnn/amtl | ") && page.contains("## Later\n\nNot generated yet."), page);
   }
 
   static ExperimentJob.Run find(ExperimentJob.Results r, String arm, int seed) {
