@@ -46,67 +46,20 @@ public final class Dense {
     if (y.length < batch * out) {
       y = new float[batch * out];
     }
-    float[] w = params.values();
-    int wo = weight.offset();
-    int bo = bias.offset();
-    for (int i = 0; i < batch; i++) {
-      int yi = i * out;
-      System.arraycopy(w, bo, y, yi, out);
-      int xi = i * in;
-      for (int k = 0; k < in; k++) {
-        float xk = x[xi + k];
-        if (xk == 0f) {
-          continue;
-        }
-        int wk = wo + k * out;
-        for (int j = 0; j < out; j++) {
-          y[yi + j] += xk * w[wk + j];
-        }
-      }
-    }
+    DenseKernels.forward(x, batch, in, out, params.values(), weight.offset(), bias.offset(), y);
     return y;
   }
 
   // dy: (B, out) -> dx: (B, in), or null when the input needs no gradient; dW += x^T dy, db += sum dy
   public float[] backward(float[] dy, boolean needInputGrad) {
-    float[] w = params.values();
-    float[] g = params.grads();
-    int wo = weight.offset();
-    int bo = bias.offset();
-    for (int i = 0; i < batch; i++) {
-      int yi = i * out;
-      for (int j = 0; j < out; j++) {
-        g[bo + j] += dy[yi + j];
-      }
-      int xi = i * in;
-      for (int k = 0; k < in; k++) {
-        float xk = x[xi + k];
-        if (xk == 0f) {
-          continue;
-        }
-        int wk = wo + k * out;
-        for (int j = 0; j < out; j++) {
-          g[wk + j] += xk * dy[yi + j];
-        }
-      }
-    }
+    DenseKernels.weightGrad(x, dy, batch, in, out, params.grads(), weight.offset(), bias.offset());
     if (!needInputGrad) {
       return null;
     }
     if (dx.length < batch * in) {
       dx = new float[batch * in];
     }
-    for (int i = 0; i < batch; i++) {
-      int yi = i * out;
-      for (int k = 0; k < in; k++) {
-        int wk = wo + k * out;
-        float s = 0f;
-        for (int j = 0; j < out; j++) {
-          s += dy[yi + j] * w[wk + j];
-        }
-        dx[i * in + k] = s;
-      }
-    }
+    DenseKernels.inputGrad(dy, batch, in, out, params.values(), weight.offset(), dx);
     return dx;
   }
 }

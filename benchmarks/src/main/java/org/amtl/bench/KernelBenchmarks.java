@@ -1,0 +1,143 @@
+package org.amtl.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.layers.AmtlEmbedding;
+import org.amtl.core.layers.AmtlMask;
+import org.amtl.core.layers.Dense;
+import org.amtl.core.layers.DenseParams;
+import org.amtl.core.layers.EmbeddingTable;
+import org.amtl.core.layers.FixedEmbedding;
+import org.amtl.core.optim.Adagrad;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The layers' kernels at the shapes of the issue's reference model (batch 512, 26 fields x 100,000 values, d = 16,
+ * MLP 416-400-400-400-1): one dense layer 416 -> 400 forward and backward, the AMTL mask forward and backward of
+ * one field, one field's embedding gather and scatter (FBE and AMTL), and the Adagrad update of a batch's rows.
+ * Times are per call; each benchmark states its floating-point work so GFLOP/s can be derived.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx4g"})
+public class KernelBenchmarks {
+  static final int BATCH = 512;
+  static final int IN = 416;
+  static final int OUT = 400;
+  static final int VALUES = 100_000;
+  static final int D = 16;
+
+  Dense dense;
+  float[] x;
+  float[] dy;
+  int[] offsets;
+  int[] ids;
+  FixedEmbedding fbe;
+  AmtlEmbedding amtl;
+  EmbeddingTable fbeTable;
+  float[] fieldOut;
+  float[] fieldGrad;
+  Adagrad adagrad;
+
+  @Setup
+  public void setUp() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    dense = new Dense(new DenseParams(1), "bench", IN, OUT);
+    x = new float[BATCH * IN];
+    dy = new float[BATCH * OUT];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    for (int i = 0; i < dy.length; i++) {
+      dy[i] = (float) rnd.nextGaussian() * 1e-3f;
+    }
+    FieldVocabulary vocab = zipfVocabulary(rnd);
+    offsets = new int[BATCH + 1];
+    ids = new int[BATCH];
+    for (int b = 0; b < BATCH; b++) {
+      offsets[b + 1] = b + 1;
+      ids[b] = zipfRow(rnd);
+    }
+    fbeTable = new EmbeddingTable("fbe", vocab.rows(), D, 0.05, 3);
+    fbe = new FixedEmbedding(fbeTable);
+    FrequencyFeatures ff = FrequencyFeatures.of(vocab, 24);
+    amtl = new AmtlEmbedding(new EmbeddingTable("amtl", vocab.rows(), D, 0.05, 3),
+        new AmtlMask(new DenseParams(2), "bench", ff, D, AmtlMask.Settings.paper(32, 1.0)));
+    fieldOut = new float[BATCH * D];
+    fieldGrad = new float[BATCH * D];
+    for (int i = 0; i < fieldGrad.length; i++) {
+      fieldGrad[i] = (float) rnd.nextGaussian() * 1e-3f;
+    }
+    adagrad = new Adagrad(0.05, 1e-8, 0);
+  }
+
+  /** Zipf(1.1) counts over VALUES values, as the synthetic logs draw them. */
+  static FieldVocabulary zipfVocabulary(SplittableRandom rnd) {
+    Map<String, Long> counts = new HashMap<>();
+    for (int r = 1; r <= VALUES; r++) {
+      counts.put("v" + r, Math.max(1L, Math.round(1e7 * Math.pow(r, -1.1))));
+    }
+    return FieldVocabulary.fromCounts("f", counts, 1);
+  }
+
+  /** A row id drawn roughly like Zipf: most lookups hit the first rows. */
+  static int zipfRow(SplittableRandom rnd) {
+    return 1 + (int) Math.min(VALUES - 1, Math.floor(Math.pow(VALUES, rnd.nextDouble()) - 1));
+  }
+
+  /** 2 * 512 * 416 * 400 = 170 MFLOP. */
+  @Benchmark
+  public float[] denseForward() {
+    return dense.forward(x, BATCH);
+  }
+
+  /** Forward then backward with the input gradient: 3 x 170 MFLOP. */
+  @Benchmark
+  public float[] denseForwardBackward() {
+    dense.forward(x, BATCH);
+    return dense.backward(dy, true);
+  }
+
+  @Benchmark
+  public float[] fbeGatherScatter() {
+    fbeTable.zeroGrad();
+    fbe.forward(offsets, ids, BATCH, fieldOut, 0, D, true);
+    fbe.backward(fieldGrad, 0, D);
+    return fieldOut;
+  }
+
+  /** The AMTL layer of one field: gather, mask (both AMLs) forward and backward, scatter. */
+  @Benchmark
+  public float[] amtlGatherMaskScatter() {
+    amtl.tables().get(0).zeroGrad();
+    amtl.forward(offsets, ids, BATCH, fieldOut, 0, D, true);
+    amtl.backward(fieldGrad, 0, D);
+    return fieldOut;
+  }
+
+  /** Adagrad on the rows one FBE field's batch touched. */
+  @Benchmark
+  public float[] adagradRowUpdate() {
+    fbeTable.zeroGrad();
+    fbe.forward(offsets, ids, BATCH, fieldOut, 0, D, true);
+    fbe.backward(fieldGrad, 0, D);
+    adagrad.step(fbeTable);
+    return fbeTable.values();
+  }
+}

@@ -1,0 +1,48 @@
+package org.amtl.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads JMH's JSON results and prints the ratios docs/performance.md reports: the dense kernels against the
+ * measured FMA peak and against SGEMM, and the AMTL layer against the FBE layer. Usage: {@code Ratios jmh.json}.
+ */
+public final class Ratios {
+  private Ratios() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Double> us = new HashMap<>(); // benchmark method -> microseconds per call (per thread)
+    for (JsonNode b : new ObjectMapper().readTree(new File(args[0]))) {
+      String name = b.get("benchmark").asText();
+      us.put(name.substring(name.lastIndexOf('.') + 1), b.get("primaryMetric").get("score").asDouble());
+    }
+    double lanes = PeakBenchmarks.lanes();
+    double fmaFlop = 2.0 * 8 * PeakBenchmarks.ITERATIONS * lanes;
+    double peak1 = gflops(fmaFlop, us.get("fmaPeakOneThread"));
+    double peak2 = 2 * gflops(fmaFlop, us.get("fmaPeakTwoThreads"));
+    double gemmFlop = 2.0 * PeakBenchmarks.M * PeakBenchmarks.K * PeakBenchmarks.N;
+    double denseFwd = gflops(gemmFlop, us.get("denseForward"));
+    double denseFwdBwd = gflops(3 * gemmFlop, us.get("denseForwardBackward"));
+    double javaBlas = gflops(gemmFlop, us.get("sgemmJavaBlas"));
+    double bestBlas = gflops(gemmFlop, us.get("sgemmBestBlas"));
+    System.out.printf(Locale.ROOT, "BLAS picked: %s; float lanes %d%n", PeakBenchmarks.blasNames(), (int) lanes);
+    System.out.printf(Locale.ROOT, "FMA peak: %.1f GFLOP/s on 1 thread, %.1f on 2%n", peak1, peak2);
+    System.out.printf(Locale.ROOT, "SGEMM 512x416x400: Java BLAS %.1f GFLOP/s (%.0f%% of 1-thread peak), first-choice "
+        + "BLAS %.1f (%.0f%%)%n", javaBlas, 100 * javaBlas / peak1, bestBlas, 100 * bestBlas / peak1);
+    System.out.printf(Locale.ROOT, "dense layer 416->400, batch 512: forward %.1f GFLOP/s (%.0f%% of peak, %.2fx Java "
+        + "BLAS), forward+backward %.1f GFLOP/s (%.0f%% of peak)%n", denseFwd, 100 * denseFwd / peak1,
+        denseFwd / javaBlas, denseFwdBwd, 100 * denseFwdBwd / peak1);
+    System.out.printf(Locale.ROOT, "one field, batch 512: AMTL layer (gather, mask, scatter) %.1f us, FBE %.1f us: "
+        + "%.2fx; Adagrad row update %.1f us%n", us.get("amtlGatherMaskScatter"), us.get("fbeGatherScatter"),
+        us.get("amtlGatherMaskScatter") / us.get("fbeGatherScatter"),
+        us.get("adagradRowUpdate") - us.get("fbeGatherScatter"));
+  }
+
+  static double gflops(double flop, double microseconds) {
+    return flop / (microseconds * 1e3);
+  }
+}
