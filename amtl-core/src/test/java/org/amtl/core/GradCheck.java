@@ -19,6 +19,12 @@ import org.amtl.core.layers.EmbeddingTable;
 public final class GradCheck {
   /** Tolerance for float layers (the issue allows at most 2e-2). */
   public static final double FLOAT_TOLERANCE = 1e-2;
+  /**
+   * Tolerance for whole models, the issue's bound: a model chains every float layer, so the loss carries more
+   * rounding noise while the AMLs' gradients behind a soft mask are small (largest error seen 1.3e-2, on such a
+   * tensor under DeepFM; single layers stay below 1e-3).
+   */
+  public static final double WHOLE_MODEL_TOLERANCE = 2e-2;
   /** Default finite-difference step. */
   public static final double STEP = 1e-3;
 

@@ -13,6 +13,8 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
+  private float[] xT = new float[0]; // x transposed, for dW = x^T dy
+  private float[] wT = new float[0]; // W transposed, for dx = dy W^T
 
   /** Glorot-uniform weights, zero bias. */
   public Dense(DenseParams params, String name, int in, int out) {
@@ -46,20 +48,39 @@ public final class Dense {
     if (y.length < batch * out) {
       y = new float[batch * out];
     }
-    DenseKernels.forward(x, batch, in, out, params.values(), weight.offset(), bias.offset(), y);
+    float[] w = params.values();
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(w, bias.offset(), y, i * out, out);
+    }
+    Gemm.get().multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
     return y;
   }
 
   // dy: (B, out) -> dx: (B, in), or null when the input needs no gradient; dW += x^T dy, db += sum dy
   public float[] backward(float[] dy, boolean needInputGrad) {
-    DenseKernels.weightGrad(x, dy, batch, in, out, params.grads(), weight.offset(), bias.offset());
+    float[] g = params.grads();
+    int bo = bias.offset();
+    for (int i = 0; i < batch; i++) {
+      for (int j = 0; j < out; j++) {
+        g[bo + j] += dy[i * out + j];
+      }
+    }
+    if (xT.length < batch * in) {
+      xT = new float[batch * in];
+    }
+    Gemm.transpose(x, 0, batch, in, xT);
+    Gemm.get().multiply(xT, 0, dy, 0, g, weight.offset(), in, batch, out, true);
     if (!needInputGrad) {
       return null;
     }
     if (dx.length < batch * in) {
       dx = new float[batch * in];
     }
-    DenseKernels.inputGrad(dy, batch, in, out, params.values(), weight.offset(), dx);
+    if (wT.length < in * out) {
+      wT = new float[in * out];
+    }
+    Gemm.transpose(params.values(), weight.offset(), in, out, wT);
+    Gemm.get().multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
     return dx;
   }
 }

@@ -66,7 +66,7 @@ class ModelGradientTest {
         model.backward(dlogits);
       }, () -> LogisticLoss.forward(model.forward(batch, true), batch.labels(), batch.size()));
       double max = GradCheck.report(variant + " under " + head, errors);
-      assertTrue(max <= GradCheck.FLOAT_TOLERANCE, variant + " under " + head + ": max relative error " + max);
+      assertTrue(max <= GradCheck.WHOLE_MODEL_TOLERANCE, variant + " under " + head + ": max relative error " + max);
       check.gradientScale().forEach((name, scale) -> {
         // wide weights start at zero, so the MLP's first layer has a gradient; every tensor must have one
         assertTrue(scale > 1e-7, variant + " under " + head + ": tensor " + name + " has no gradient");

@@ -1,0 +1,74 @@
+package org.amtl.core.layers;
+
+/**
+ * Float matrix multiply C (m x n) = [C +] A (m x k) B (k x n), all row-major at offsets. Every output element is one
+ * sequential chain of fused multiply-adds over k in order, c = fma(a_ik, b_kj, c), whatever the implementation:
+ * so the vectorised kernel ({@code VectorGemm}, Java's incubating Vector API) and the scalar one ({@link Scalar})
+ * give the same floats, on any vector width. The vectorised one is used when the JVM was started with
+ * {@code --add-modules=jdk.incubator.vector} (the launchers do that); tables stay bit-identical either way.
+ */
+public abstract class Gemm {
+  private static final Gemm INSTANCE = pick();
+
+  /** The fastest implementation this JVM can run. */
+  public static Gemm get() {
+    return INSTANCE;
+  }
+
+  /** Name of the implementation in use, for logs and benchmark reports. */
+  public static String implementation() {
+    return INSTANCE.getClass().getSimpleName();
+  }
+
+  private static Gemm pick() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      try {
+        return (Gemm) Class.forName("org.amtl.core.layers.VectorGemm").getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return new Scalar();
+      }
+    }
+    return new Scalar();
+  }
+
+  /** C = A B, or C += A B when {@code accumulate}. */
+  public abstract void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+      boolean accumulate);
+
+  /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
+  public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
+    final int tile = 32; // keeps both sides of a tile in cache
+    for (int r0 = 0; r0 < rows; r0 += tile) {
+      int r1 = Math.min(rows, r0 + tile);
+      for (int c0 = 0; c0 < cols; c0 += tile) {
+        int c1 = Math.min(cols, c0 + tile);
+        for (int r = r0; r < r1; r++) {
+          for (int c = c0; c < c1; c++) {
+            dst[c * rows + r] = src[off + r * cols + c];
+          }
+        }
+      }
+    }
+  }
+
+  /** The scalar implementation: the reference the vectorised one must equal. */
+  public static final class Scalar extends Gemm {
+    @Override
+    public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+        boolean accumulate) {
+      for (int i = 0; i < m; i++) {
+        int ci = cOff + i * n;
+        if (!accumulate) {
+          java.util.Arrays.fill(c, ci, ci + n, 0f);
+        }
+        for (int p = 0; p < k; p++) {
+          float aip = a[aOff + i * k + p];
+          int bp = bOff + p * n;
+          for (int j = 0; j < n; j++) {
+            c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+          }
+        }
+      }
+    }
+  }
+}

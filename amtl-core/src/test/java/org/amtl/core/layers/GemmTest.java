@@ -1,0 +1,69 @@
+package org.amtl.core.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vectorised matrix multiply equals the scalar one float for float (odd shapes: rows not a multiple of four,
+ * columns not a multiple of the vector width, offsets, accumulation), and both are a matrix product (against
+ * double-precision sums). The tests run with the incubator module, so the vectorised kernel is the one in use.
+ */
+class GemmTest {
+
+  @Test
+  void theVectorisedKernelIsInUseAndEqualsTheScalarOneFloatForFloat() {
+    assertEquals("VectorGemm", Gemm.implementation(), "surefire starts the JVM with jdk.incubator.vector");
+    SplittableRandom rnd = new SplittableRandom(21);
+    double worst = 0;
+    for (int trial = 0; trial < 60; trial++) {
+      int m = 1 + rnd.nextInt(11);
+      int k = 1 + rnd.nextInt(50);
+      int n = 1 + rnd.nextInt(70);
+      int aOff = rnd.nextInt(4);
+      int bOff = rnd.nextInt(4);
+      int cOff = rnd.nextInt(4);
+      float[] a = random(rnd, aOff + m * k);
+      float[] b = random(rnd, bOff + k * n);
+      boolean accumulate = trial % 2 == 1;
+      float[] start = random(rnd, cOff + m * n + 3);
+      float[] vector = start.clone();
+      float[] scalar = start.clone();
+      Gemm.get().multiply(a, aOff, b, bOff, vector, cOff, m, k, n, accumulate);
+      new Gemm.Scalar().multiply(a, aOff, b, bOff, scalar, cOff, m, k, n, accumulate);
+      String shape = m + "x" + k + " times " + k + "x" + n + (accumulate ? " accumulated" : "");
+      for (int i = 0; i < vector.length; i++) {
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), shape + " at " + i);
+      }
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double exact = accumulate ? start[cOff + i * n + j] : 0;
+          for (int p = 0; p < k; p++) {
+            exact += (double) a[aOff + i * k + p] * b[bOff + p * n + j];
+          }
+          worst = Math.max(worst, Math.abs(exact - scalar[cOff + i * n + j]) / Math.sqrt(k));
+        }
+      }
+    }
+    System.out.printf("gemm: largest |float - double| / sqrt(k) = %.2e%n", worst);
+    assertEquals(0, worst, 1e-5, "a matrix product");
+  }
+
+  @Test
+  void transposeSwapsRowsAndColumns() {
+    float[] src = {9, 1, 2, 3, 4, 5, 6}; // offset 1: 2 x 3
+    float[] dst = new float[6];
+    Gemm.transpose(src, 1, 2, 3, dst);
+    assertEquals(java.util.List.of(1f, 4f, 2f, 5f, 3f, 6f), java.util.stream.IntStream.range(0, 6)
+        .mapToObj(i -> dst[i]).toList());
+  }
+
+  static float[] random(SplittableRandom rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    return v;
+  }
+}
