@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.data.Vocabulary;
+import org.amtl.core.layers.Gemm;
 import org.amtl.core.model.CtrModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One model skeleton per executor thread, reused across rounds: building a model allocates every table, so a
@@ -13,6 +16,7 @@ import org.amtl.core.model.CtrModel;
  * rows, so reuse cannot leak anything from one round into the next.
  */
 final class ExecutorModels {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private record Key(long vocabBroadcast, Map<String, String> config) {}
 
   private static final ThreadLocal<Map<Key, CtrModel>> CACHE = ThreadLocal.withInitial(HashMap::new);
@@ -26,6 +30,7 @@ final class ExecutorModels {
     if (model == null) {
       cache.clear(); // a new job or vocabulary: drop the old skeleton
       model = new CtrModel(toConfig(config), vocab);
+      LOG.info("model built on {}; dense layers: {}", Thread.currentThread().getName(), Gemm.implementation());
       cache.put(key, model);
     }
     return model;

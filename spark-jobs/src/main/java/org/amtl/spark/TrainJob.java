@@ -154,6 +154,7 @@ public final class TrainJob {
         ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
         : config.get(Keys.OUTPUT_RUN_ID);
     LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
+    LOG.info("dense layers: {} on the driver (executors log theirs)", org.amtl.core.layers.Gemm.implementation());
     // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
     // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
     spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
