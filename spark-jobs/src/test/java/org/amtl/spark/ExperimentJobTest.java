@@ -71,7 +71,7 @@ class ExperimentJobTest extends LocalSparkTest {
     }
     assertFalse(Files.exists(dir.resolve("work/experiment-small-hot-start")), "hot-start work files removed");
 
-    String page = ResultsDoc.render(dir, results, 61, "the command", List.<String[]>of(
+    String page = ResultsDoc.render(dir, results, 61, List.<String[]>of(
         new String[] {"Small", "small"}, new String[] {"Later", "later"}));
     assertTrue(page.contains("## Small") && page.contains("](results/small/hot-start.png)")
         && page.contains("| dnn/amtl | ") && page.contains("## Later\n\nNot generated yet."), page);
