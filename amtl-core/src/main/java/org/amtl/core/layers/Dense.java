@@ -13,7 +13,6 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
-  private float[] xT = new float[0]; // x transposed, for dW = x^T dy
   private float[] wT = new float[0]; // W transposed, for dx = dy W^T
 
   /** Glorot-uniform weights, zero bias. */
@@ -65,11 +64,7 @@ public final class Dense {
         g[bo + j] += dy[i * out + j];
       }
     }
-    if (xT.length < batch * in) {
-      xT = new float[batch * in];
-    }
-    Gemm.transpose(x, 0, batch, in, xT);
-    Gemm.get().multiply(xT, 0, dy, 0, g, weight.offset(), in, batch, out, true);
+    Gemm.get().multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
     if (!needInputGrad) {
       return null;
     }

@@ -31,9 +31,21 @@ public abstract class Gemm {
     return new Scalar();
   }
 
-  /** C = A B, or C += A B when {@code accumulate}. */
-  public abstract void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
-      boolean accumulate);
+  /** C = A B, or C += A B when {@code accumulate}; A is (m x k). */
+  public final void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+      boolean accumulate) {
+    multiply(a, aOff, k, 1, b, bOff, c, cOff, m, k, n, accumulate);
+  }
+
+  /** C = A^T B, or C += A^T B, where {@code a} holds A as (k x m): no transposed copy is needed. */
+  public final void multiplyTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k,
+      int n, boolean accumulate) {
+    multiply(a, aOff, 1, m, b, bOff, c, cOff, m, k, n, accumulate);
+  }
+
+  /** The product with A's element (i, p) at {@code aOff + i * rs + p * cs}. */
+  abstract void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k,
+      int n, boolean accumulate);
 
   /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
   public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
@@ -54,7 +66,7 @@ public abstract class Gemm {
   /** The scalar implementation: the reference the vectorised one must equal. */
   public static final class Scalar extends Gemm {
     @Override
-    public void multiply(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
+    void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
         boolean accumulate) {
       for (int i = 0; i < m; i++) {
         int ci = cOff + i * n;
@@ -62,7 +74,7 @@ public abstract class Gemm {
           java.util.Arrays.fill(c, ci, ci + n, 0f);
         }
         for (int p = 0; p < k; p++) {
-          float aip = a[aOff + i * k + p];
+          float aip = a[aOff + i * rs + p * cs];
           int bp = bOff + p * n;
           for (int j = 0; j < n; j++) {
             c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);

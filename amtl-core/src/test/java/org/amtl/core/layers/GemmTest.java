@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vectorised matrix multiply equals the scalar one float for float (odd shapes: rows not a multiple of four,
- * columns not a multiple of the vector width, offsets, accumulation), and both are a matrix product (against
- * double-precision sums). The tests run with the incubator module, so the vectorised kernel is the one in use.
+ * The vectorised matrix multiply equals the scalar one float for float (odd shapes: rows not a multiple of the
+ * tile, columns not a multiple of the vector width, offsets, accumulation, A given transposed), and both are a
+ * matrix product (against double-precision sums). The tests run with the incubator module, so the vectorised kernel is the one in use.
  */
 class GemmTest {
 
@@ -18,7 +18,7 @@ class GemmTest {
     SplittableRandom rnd = new SplittableRandom(21);
     double worst = 0;
     for (int trial = 0; trial < 60; trial++) {
-      int m = 1 + rnd.nextInt(11);
+      int m = 1 + rnd.nextInt(15);
       int k = 1 + rnd.nextInt(50);
       int n = 1 + rnd.nextInt(70);
       int aOff = rnd.nextInt(4);
@@ -33,8 +33,18 @@ class GemmTest {
       Gemm.get().multiply(a, aOff, b, bOff, vector, cOff, m, k, n, accumulate);
       new Gemm.Scalar().multiply(a, aOff, b, bOff, scalar, cOff, m, k, n, accumulate);
       String shape = m + "x" + k + " times " + k + "x" + n + (accumulate ? " accumulated" : "");
+      float[] aT = new float[k * m]; // A stored transposed: the same product through multiplyTransposedA
+      Gemm.transpose(a, aOff, m, k, aT);
+      float[] fromTransposed = start.clone();
+      float[] fromTransposedScalar = start.clone();
+      Gemm.get().multiplyTransposedA(aT, 0, b, bOff, fromTransposed, cOff, m, k, n, accumulate);
+      new Gemm.Scalar().multiplyTransposedA(aT, 0, b, bOff, fromTransposedScalar, cOff, m, k, n, accumulate);
       for (int i = 0; i < vector.length; i++) {
         assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), shape + " at " + i);
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(fromTransposed[i]),
+            shape + ", A transposed, at " + i);
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(fromTransposedScalar[i]),
+            shape + ", A transposed, scalar, at " + i);
       }
       for (int i = 0; i < m; i++) {
         for (int j = 0; j < n; j++) {
