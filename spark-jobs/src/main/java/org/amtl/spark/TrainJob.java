@@ -33,7 +33,7 @@ public final class TrainJob {
 
   /** What a finished run reports. */
   public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
-      long trainRows, long testRows, List<TrainStage.RoundStats> rounds) {}
+      long trainRows, long testRows, List<TrainStage.RoundStats> rounds, Map<String, Double> stageSeconds) {}
 
   private TrainJob() {}
 
@@ -196,8 +196,8 @@ public final class TrainJob {
           }
           lastEval[0] = EvalStage.evaluate(test, vocabBroadcast, state, shipped, buckets, vocab.numFields());
           return new double[] {lastEval[0].summary().auc(), lastEval[0].summary().logloss()};
-        });
-    timer.done("train and evaluate");
+        }, timer);
+    timer.done("train: wrap up");
     data.release();
 
     sc.setJobDescription("AMTL publish");
@@ -209,11 +209,12 @@ public final class TrainJob {
     }
     sc.setJobDescription(null);
     timer.done("publish");
+    LOG.info(timer.summary());
     Storage storage = model.storage();
     LOG.info("published {} (test AUC {}, storage {} of {} floats)", Redaction.redactUris(out.toString()),
         lastEval[0].summary().auc(),
         storage.totalKept(), storage.totalFixed());
     return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
-        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds);
+        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds());
   }
 }

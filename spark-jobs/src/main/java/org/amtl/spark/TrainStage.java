@@ -49,6 +49,13 @@ final class TrainStage {
   static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
       Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound)
       throws java.io.IOException {
+    return train(sc, model, train, perPartition, vocab, config, checkpoints, afterRound, new StageTimer());
+  }
+
+  /** As above, adding each round's time to {@code timer}: tasks, averaging, broadcast, evaluation, checkpoint. */
+  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
+      Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound,
+      StageTimer timer) throws java.io.IOException {
     int epochs = config.getInt(Keys.EPOCHS);
     int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
     int total = epochs * roundsPerEpoch;
@@ -68,6 +75,7 @@ final class TrainStage {
     int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
     Broadcast<ModelState> state = sc.broadcast(model.snapshot());
+    timer.done("train: set up (model, resume, first broadcast)");
     if (first == total) { // every round was done before the restart: only the final evaluation is needed
       afterRound.evaluate(state, total - 1, true);
     }
@@ -78,6 +86,8 @@ final class TrainStage {
       RoundTask task = new RoundTask(vocab, state, shipped, r / roundsPerEpoch, r % roundsPerEpoch, roundsPerEpoch,
           seed);
       List<RoundResult> results = train.mapPartitionsWithIndex(task, true).collect();
+      long tasksDone = System.nanoTime();
+      timer.add("train: partition tasks", (tasksDone - roundStart) / 1e9);
       state.destroy();
       List<ModelState> states = new ArrayList<>();
       List<Long> weights = new ArrayList<>();
@@ -94,10 +104,16 @@ final class TrainStage {
       if (!states.isEmpty()) {
         model.load(ModelState.average(states, weights.stream().mapToLong(Long::longValue).toArray()));
       }
+      long averaged = System.nanoTime();
+      timer.add("train: average", (averaged - tasksDone) / 1e9);
       state = sc.broadcast(model.snapshot());
+      long broadcast = System.nanoTime();
+      timer.add("train: broadcast", (broadcast - averaged) / 1e9);
       boolean last = r == total - 1;
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
       double[] eval = afterRound.evaluate(state, r, last);
+      long evaluated = System.nanoTime();
+      timer.add("evaluate", (evaluated - broadcast) / 1e9);
       double seconds = (System.nanoTime() - roundStart) / 1e9;
       double elapsed = (System.nanoTime() - start) / 1e9;
       double eta = elapsed / (r + 1 - first) * (total - r - 1);
@@ -106,6 +122,7 @@ final class TrainStage {
       stats.add(s);
       if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
         checkpoints.save(r + 1, model.snapshot(), stats);
+        timer.add("train: checkpoint", (System.nanoTime() - evaluated) / 1e9);
       }
       LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
               + "  ETA %.0f s", r + 1, total, s.trainLoss(), Double.isNaN(s.testAuc()) ? "-"
