@@ -12,11 +12,49 @@ import org.apache.spark.sql.SparkSession;
  * The whole job's time split by stage, at default settings, on a generated click log written to Parquet first (26
  * fields; rows from the first argument, default 1,000,000): read and check, count, encode, the training rounds (partition tasks, parameter
  * averaging, broadcast, checkpoints), evaluation and publishing. Prints each stage's share and averaging's share of
- * the rounds. Lives in the job's package because the job's stages are package-private.
+ * the rounds, and the JVM's peak heap against the model's parameter and optimizer bytes (in local mode one JVM
+ * holds the driver's model, one training copy per task thread, the broadcast state and the cached examples). Lives
+ * in the job's package because the job's stages are package-private.
  * Usage: {@code JobStageSplit [rows]}.
  */
 public final class JobStageSplit {
   private JobStageSplit() {}
+
+  /** Samples the used heap in a daemon thread; the old generation's peak comes from its memory pool. */
+  static final class HeapPeak {
+    private volatile boolean running = true;
+    private volatile long peakUsed;
+    private Thread sampler;
+
+    static HeapPeak start() {
+      HeapPeak h = new HeapPeak();
+      java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(p -> p.resetPeakUsage());
+      h.sampler = new Thread(() -> {
+        java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        while (h.running) {
+          h.peakUsed = Math.max(h.peakUsed, mem.getHeapMemoryUsage().getUsed());
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-sampler");
+      h.sampler.setDaemon(true);
+      h.sampler.start();
+      return h;
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      sampler.join();
+    }
+
+    long oldGenPeak() {
+      return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+          .filter(p -> p.getName().contains("Old Gen")).mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -27,7 +65,9 @@ public final class JobStageSplit {
       SyntheticInput.generate(spark, AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, rows)).write().parquet(log);
       AmtlConfig config = AmtlConfig.defaults().with(Keys.INPUT_PATHS, java.util.List.of(log))
           .with(Keys.OUTPUT_PATH, out.resolve("tables").toString()).with(Keys.OUTPUT_RUN_ID, "split");
+      HeapPeak heap = HeapPeak.start();
       TrainJob.Summary s = TrainJob.run(spark, config);
+      heap.stop();
       Map<String, Double> t = s.stageSeconds();
       double total = t.values().stream().mapToDouble(Double::doubleValue).sum();
       System.out.printf(Locale.ROOT, "job on %,d rows x 26 fields of Parquet (defaults): %.1f s%n", rows, total);
@@ -40,6 +80,10 @@ public final class JobStageSplit {
       System.out.printf(Locale.ROOT, "parameter averaging: %.1f%% of the rounds (tasks, averaging, broadcast, "
           + "checkpoints, evaluation), %.1f%% of tasks + averaging + broadcast; %.1f us per training row%n",
           100 * average / rounds, 100 * average / (tasks + average + broadcast), 1e6 * total / s.trainRows());
+      System.out.printf(Locale.ROOT, "heap: peak used %.0f MB (sampled every 50 ms, garbage included), old "
+          + "generation peak %.0f MB; model parameters and optimizer state %.0f MB per copy: %.1fx and %.1fx%n",
+          heap.peakUsed / 1e6, heap.oldGenPeak() / 1e6, s.modelBytes() / 1e6, (double) heap.peakUsed / s.modelBytes(),
+          (double) heap.oldGenPeak() / s.modelBytes());
     } finally {
       spark.stop();
       org.apache.commons.io.FileUtils.deleteQuietly(out.toFile());

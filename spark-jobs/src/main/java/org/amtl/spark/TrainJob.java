@@ -33,7 +33,8 @@ public final class TrainJob {
 
   /** What a finished run reports. */
   public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
-      long trainRows, long testRows, List<TrainStage.RoundStats> rounds, Map<String, Double> stageSeconds) {}
+      long trainRows, long testRows, List<TrainStage.RoundStats> rounds, Map<String, Double> stageSeconds,
+      long modelBytes) {}
 
   private TrainJob() {}
 
@@ -183,6 +184,9 @@ public final class TrainJob {
       LOG.info("hot start from {}: {}", Redaction.redactUris(hotStartPath), carried);
       hotStart.close();
     }
+    LOG.info(String.format(java.util.Locale.ROOT, "model: %,d dense parameters, %d tables; parameters and optimizer "
+        + "state %.1f MB per training copy", model.params().size(), model.tables().size(),
+        model.parameterAndOptimizerBytes() / 1e6));
     Map<String, String> shipped = ExecutorModels.ship(config);
     int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
     EvalStage.Result[] lastEval = new EvalStage.Result[1];
@@ -215,6 +219,6 @@ public final class TrainJob {
         lastEval[0].summary().auc(),
         storage.totalKept(), storage.totalFixed());
     return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
-        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds());
+        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(), model.parameterAndOptimizerBytes());
   }
 }

@@ -259,6 +259,19 @@ public final class CtrModel {
     return out;
   }
 
+  /**
+   * Bytes of the parameters and their optimizer state: dense values with the optimizer's per-parameter state
+   * (two moments for Adam), and every table's rows with their Adagrad accumulators. What a training copy must hold.
+   */
+  public long parameterAndOptimizerBytes() {
+    long dense = (long) params.size() * (1 + denseOptimizer.state().length);
+    long rows = 0;
+    for (EmbeddingTable t : tables) {
+      rows += 2L * t.rows() * t.width();
+    }
+    return Float.BYTES * (dense + rows);
+  }
+
   public DenseOptimizer denseOptimizer() {
     return denseOptimizer;
   }
