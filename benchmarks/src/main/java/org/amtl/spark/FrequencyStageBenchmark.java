@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
+import org.amtl.bench.TrainingThroughput;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.apache.spark.sql.Dataset;
@@ -58,10 +58,10 @@ public final class FrequencyStageBenchmark {
             + "(%d pairs), with union %.2f s (%d pairs)%n", r, (t1 - t0) / 1e9, values, (t2 - t1) / 1e9, stackPairs,
             (t3 - t2) / 1e9, unionPairs);
       }
-      double o = median(ours);
+      double o = TrainingThroughput.median(ours);
       System.out.printf(Locale.ROOT, "frequency stage on %,d rows x %d fields: %.2f s; bare groupBy count: %.2f s with "
-          + "stack (ours %.2fx), %.2f s with union (ours %.2fx)%n", rows, input.fields().size(), o, median(stacked),
-          o / median(stacked), median(unioned), o / median(unioned));
+          + "stack (ours %.2fx), %.2f s with union (ours %.2fx)%n", rows, input.fields().size(), o, TrainingThroughput.median(stacked),
+          o / TrainingThroughput.median(stacked), TrainingThroughput.median(unioned), o / TrainingThroughput.median(unioned));
     } finally {
       spark.stop();
       org.apache.commons.io.FileUtils.deleteQuietly(dir.toFile());
@@ -88,11 +88,5 @@ public final class FrequencyStageBenchmark {
       pairs = pairs == null ? one : pairs.union(one);
     }
     return pairs.groupBy("f", "v").count().collectAsList().size();
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
   }
 }

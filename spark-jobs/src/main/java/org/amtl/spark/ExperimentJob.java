@@ -108,7 +108,7 @@ public final class ExperimentJob {
               data.vocab().numFields());
           evalNanos[0] += System.nanoTime() - t;
           return new double[] {eval[0].summary().auc(), eval[0].summary().logloss()};
-        });
+        }, new StageTimer());
     double trainSeconds = (System.nanoTime() - start - evalNanos[0]) / 1e9;
     long examples = rounds.stream().mapToLong(TrainStage.RoundStats::examples).sum();
     return new Run(arm, seed, eval[0].summary().auc(), eval[0].summary().logloss(), model.storage().ratio(),

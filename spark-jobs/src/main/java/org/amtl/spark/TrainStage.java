@@ -44,15 +44,9 @@ final class TrainStage {
 
   /**
    * Runs every round not yet done, resuming from the last checkpoint when there is one (checkpoints may be null:
-   * none are read or written). Returns the figures of all rounds.
+   * none are read or written). Adds each round's time to {@code timer} (tasks, averaging, broadcast, evaluation,
+   * checkpoints). Returns the figures of all rounds.
    */
-  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
-      Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound)
-      throws java.io.IOException {
-    return train(sc, model, train, perPartition, vocab, config, checkpoints, afterRound, new StageTimer());
-  }
-
-  /** As above, adding each round's time to {@code timer}: tasks, averaging, broadcast, evaluation, checkpoint. */
   static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
       Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound,
       StageTimer timer) throws java.io.IOException {
