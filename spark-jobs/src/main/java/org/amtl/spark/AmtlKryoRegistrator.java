@@ -1,7 +1,7 @@
 package org.amtl.spark;
 
 import com.esotericsoftware.kryo.Kryo;
-import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.ModelState;
 import org.apache.spark.serializer.KryoRegistrator;
@@ -18,8 +18,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(ModelState.class, new CodecSerializer<>((s, out) -> s.write(out), ModelState::read));
     kryo.register(RoundResult.class, new CodecSerializer<>(RoundResult::write, RoundResult::read));
     kryo.register(EvalPart.class, new CodecSerializer<>(EvalPart::write, EvalPart::read));
-    kryo.register(Example.class, new CodecSerializer<>(AmtlKryoRegistrator::writeExample,
-        AmtlKryoRegistrator::readExample));
+    kryo.register(ExampleBlock.class, new CodecSerializer<>((b, out) -> b.write(out), ExampleBlock::read));
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
     // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)
     for (String name : SQL_TYPES) {
@@ -30,30 +29,6 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
             + "project was built for?", e);
       }
     }
-  }
-
-  /** An encoded example: label, field count, then per field the bag length and ids. */
-  static void writeExample(Example e, java.io.DataOutputStream out) throws java.io.IOException {
-    out.writeFloat(e.label());
-    out.writeInt(e.ids().length);
-    for (int[] bag : e.ids()) {
-      out.writeInt(bag.length);
-      for (int id : bag) {
-        out.writeInt(id);
-      }
-    }
-  }
-
-  static Example readExample(java.io.DataInputStream in) throws java.io.IOException {
-    float label = in.readFloat();
-    int[][] ids = new int[in.readInt()][];
-    for (int f = 0; f < ids.length; f++) {
-      ids[f] = new int[in.readInt()];
-      for (int i = 0; i < ids[f].length; i++) {
-        ids[f][i] = in.readInt();
-      }
-    }
-    return new Example(label, ids);
   }
 
   private static final String[] SQL_TYPES = {

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.util.Seeds;
@@ -22,12 +22,13 @@ import org.apache.spark.storage.StorageLevel;
  * Lays rows out deterministically and encodes them. Each row gets a seeded hash of its content; rows are
  * hash-partitioned on it into train.partitions partitions and sorted by it (ties: identical rows, whose order
  * cannot matter). So which partition trains which row, and in what order, derives from the seed alone, never
- * from file order, task order or retries. Rows become {@link Example}s with the broadcast vocabulary.
+ * from file order, task order or retries. Each partition becomes one {@link ExampleBlock} (ids looked up in the
+ * broadcast vocabulary, one int per field and row), which is what the job caches.
  */
 final class EncodeStage {
   private EncodeStage() {}
 
-  static JavaRDD<Example> encode(Dataset<Row> rows, List<FieldSpec> fields, Broadcast<Vocabulary> vocab,
+  static JavaRDD<ExampleBlock> encode(Dataset<Row> rows, List<FieldSpec> fields, Broadcast<Vocabulary> vocab,
       int partitions, long seed, String name) {
     Column key = SplitStage.contentHash(rows, Seeds.derive(seed, "layout-" + name));
     List<Column> order = new ArrayList<>();
@@ -39,13 +40,13 @@ final class EncodeStage {
         .repartition(partitions, col("_key"))
         .sortWithinPartitions(order.toArray(new Column[0]))
         .drop("_key");
-    JavaRDD<Example> examples = laidOut.javaRDD().mapPartitions(new Encoder(vocab, fields));
+    JavaRDD<ExampleBlock> examples = laidOut.javaRDD().mapPartitions(new Encoder(vocab, fields), true);
     examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_ONLY());
     return examples;
   }
 
   /** Example counts per partition, in partition order (also materialises the cache). */
-  static long[] countPerPartition(JavaRDD<Example> examples) {
+  static long[] countPerPartition(JavaRDD<ExampleBlock> examples) {
     List<PartitionCount> counts = examples.mapPartitionsWithIndex(new Counter(), true).collect();
     long[] out = new long[counts.size()];
     for (PartitionCount c : counts) {
@@ -54,8 +55,8 @@ final class EncodeStage {
     return out;
   }
 
-  /** Row -> Example: label, then each field's value (or list) to row ids; null and unseen go to OOV. */
-  static final class Encoder implements FlatMapFunction<Iterator<Row>, Example> {
+  /** A partition's rows -> one block: label, then each field's value (or list) to row ids; null and unseen go to OOV. */
+  static final class Encoder implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
     private final Broadcast<Vocabulary> vocab;
     private final List<FieldSpec> fields;
 
@@ -65,39 +66,34 @@ final class EncodeStage {
     }
 
     @Override
-    public Iterator<Example> call(Iterator<Row> rows) {
+    public Iterator<ExampleBlock> call(Iterator<Row> rows) {
       Vocabulary v = vocab.value();
-      List<Example> out = new ArrayList<>();
+      ExampleBlock.Builder block = new ExampleBlock.Builder(fields.size());
       while (rows.hasNext()) {
         Row r = rows.next();
-        int[][] ids = new int[fields.size()][];
         for (int f = 0; f < fields.size(); f++) {
           FieldVocabulary fv = v.field(f);
           if (!fields.get(f).list()) {
-            ids[f] = new int[] {fv.idOf(r.isNullAt(f + 1) ? null : r.getString(f + 1))};
-          } else if (r.isNullAt(f + 1)) {
-            ids[f] = new int[] {FieldVocabulary.OOV};
-          } else {
+            block.id(f, fv.idOf(r.isNullAt(f + 1) ? null : r.getString(f + 1)));
+          } else if (!r.isNullAt(f + 1)) { // a null or empty list gets the OOV row
             List<String> values = r.getList(f + 1);
-            ids[f] = new int[values.size()];
-            for (int i = 0; i < ids[f].length; i++) {
-              ids[f][i] = fv.idOf(values.get(i));
+            for (String value : values) {
+              block.id(f, fv.idOf(value));
             }
           }
         }
-        out.add(new Example(r.getFloat(0), ids));
+        block.endRow(r.getFloat(0));
       }
-      return out.iterator();
+      return List.of(block.build()).iterator();
     }
   }
 
-  static final class Counter implements Function2<Integer, Iterator<Example>, Iterator<PartitionCount>> {
+  static final class Counter implements Function2<Integer, Iterator<ExampleBlock>, Iterator<PartitionCount>> {
     @Override
-    public Iterator<PartitionCount> call(Integer partition, Iterator<Example> it) {
+    public Iterator<PartitionCount> call(Integer partition, Iterator<ExampleBlock> blocks) {
       long n = 0;
-      while (it.hasNext()) {
-        it.next();
-        n++;
+      while (blocks.hasNext()) {
+        n += blocks.next().size();
       }
       return List.of(new PartitionCount(partition, n)).iterator();
     }

@@ -4,7 +4,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.amtl.core.config.Keys;
-import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
@@ -25,7 +25,7 @@ final class EvalStage {
 
   private EvalStage() {}
 
-  static Result evaluate(JavaRDD<Example> test, Broadcast<Vocabulary> vocab, Broadcast<ModelState> state,
+  static Result evaluate(JavaRDD<ExampleBlock> test, Broadcast<Vocabulary> vocab, Broadcast<ModelState> state,
       Map<String, String> config, int buckets, int fields) {
     List<EvalPart> parts = test.mapPartitionsWithIndex(new EvalTask(vocab, state, config, buckets), true).collect();
     EvalSummary summary = new EvalSummary();
@@ -37,7 +37,7 @@ final class EvalStage {
     return new Result(summary, perBucket);
   }
 
-  static final class EvalTask implements Function2<Integer, Iterator<Example>, Iterator<EvalPart>> {
+  static final class EvalTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<EvalPart>> {
     private final Broadcast<Vocabulary> vocab;
     private final Broadcast<ModelState> state;
     private final Map<String, String> config;
@@ -51,11 +51,11 @@ final class EvalStage {
     }
 
     @Override
-    public Iterator<EvalPart> call(Integer partition, Iterator<Example> rows) {
+    public Iterator<EvalPart> call(Integer partition, Iterator<ExampleBlock> blocks) {
       CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
       model.load(state.value());
       LocalTrainer.Evaluation e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
-          .evaluate(rows, buckets);
+          .evaluate(blocks.next(), buckets); // one block per partition
       return List.of(new EvalPart(partition, e.summary(), e.perBucket())).iterator();
     }
   }

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
-import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.Storage;
@@ -106,7 +106,7 @@ public final class TrainJob {
 
   /** The input read, split, counted and encoded: what every training run on it shares. */
   record Prepared(InputStage.Input input, Vocabulary vocab, Broadcast<Vocabulary> vocabBroadcast,
-      JavaRDD<Example> train, JavaRDD<Example> test, long[] trainCounts, long trainRows, long testRows) {
+      JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test, long[] trainCounts, long trainRows, long testRows) {
     /** Frees the cached examples, the input and the vocabulary broadcast. */
     void release() {
       train.unpersist();
@@ -130,9 +130,9 @@ public final class TrainJob {
     int partitions = config.getInt(Keys.PARTITIONS);
     long seed = config.get(Keys.SEED);
     sc.setJobDescription("AMTL encode and lay out examples");
-    JavaRDD<Example> train = EncodeStage.encode(split.train(), input.fields(), vocabBroadcast, partitions, seed,
+    JavaRDD<ExampleBlock> train = EncodeStage.encode(split.train(), input.fields(), vocabBroadcast, partitions, seed,
         "train");
-    JavaRDD<Example> test = EncodeStage.encode(split.test(), input.fields(), vocabBroadcast, partitions, seed,
+    JavaRDD<ExampleBlock> test = EncodeStage.encode(split.test(), input.fields(), vocabBroadcast, partitions, seed,
         "test");
     long[] trainCounts = EncodeStage.countPerPartition(train);
     long trainRows = java.util.Arrays.stream(trainCounts).sum();
@@ -172,8 +172,8 @@ public final class TrainJob {
     Vocabulary vocab = data.vocab();
     Broadcast<Vocabulary> vocabBroadcast = data.vocabBroadcast();
     InputStage.Input input = data.input();
-    JavaRDD<Example> train = data.train();
-    JavaRDD<Example> test = data.test();
+    JavaRDD<ExampleBlock> train = data.train();
+    JavaRDD<ExampleBlock> test = data.test();
     long[] trainCounts = data.trainCounts();
     long trainRows = data.trainRows();
     long testRows = data.testRows();

@@ -1,7 +1,6 @@
 package org.amtl.spark;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -9,12 +8,13 @@ import java.util.Map;
 import java.util.Random;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
-import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.ModelState;
 import org.amtl.core.train.LocalTrainer;
 import org.amtl.core.util.Seeds;
+import org.amtl.core.util.Shuffles;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -47,7 +47,7 @@ final class TrainStage {
    * none are read or written). Adds each round's time to {@code timer} (tasks, averaging, broadcast, evaluation,
    * checkpoints). Returns the figures of all rounds.
    */
-  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<Example> train, long[] perPartition,
+  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train, long[] perPartition,
       Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound,
       StageTimer timer) throws java.io.IOException {
     int epochs = config.getInt(Keys.EPOCHS);
@@ -129,7 +129,7 @@ final class TrainStage {
   }
 
   /** Trains one partition's slice of one round on a copy of the broadcast model. */
-  static final class RoundTask implements Function2<Integer, Iterator<Example>, Iterator<RoundResult>> {
+  static final class RoundTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<RoundResult>> {
     private final Broadcast<Vocabulary> vocab;
     private final Broadcast<ModelState> state;
     private final Map<String, String> config;
@@ -150,18 +150,17 @@ final class TrainStage {
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partition, Iterator<Example> rows) {
-      List<Example> all = new ArrayList<>();
-      rows.forEachRemaining(all::add);
-      int from = (int) ((long) slice * all.size() / slices);
-      int to = (int) ((long) (slice + 1) * all.size() / slices);
-      List<Example> mine = new ArrayList<>(all.subList(from, to));
-      Collections.shuffle(mine, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice, epoch)));
+    public Iterator<RoundResult> call(Integer partition, Iterator<ExampleBlock> blocks) {
+      ExampleBlock block = blocks.next(); // the encoder makes one block per partition
+      int from = (int) ((long) slice * block.size() / slices);
+      int to = (int) ((long) (slice + 1) * block.size() / slices);
+      int[] order = Shuffles.range(from, to, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice,
+          epoch)));
       CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
       model.load(state.value());
       model.clearTouched();
       LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
-          .train(mine.iterator(), null);
+          .train(block, order, null);
       double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
       return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, model.snapshotTouched()))
           .iterator();

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.metrics.BucketedAuc;
@@ -52,9 +53,13 @@ class KryoRegistrationTest {
     assertEquals(3, r.partition());
     assertArrayEquals(state.dense(), r.state().dense());
 
-    Example e = roundTrip(new Example(1f, new int[][] {{1}, {0, 1}}));
-    assertEquals(1f, e.label());
-    assertArrayEquals(new int[] {0, 1}, e.ids()[1]);
+    ExampleBlock block = roundTrip(ExampleBlock.of(List.of(new Example(1f, new int[][] {{1}, {0, 1}}),
+        new Example(0f, new int[][] {{2}, {}})), 2));
+    assertEquals(2, block.size());
+    assertEquals(1f, block.example(0).label());
+    assertArrayEquals(new int[] {0, 1}, block.example(0).ids()[1]);
+    assertArrayEquals(new int[] {2}, block.example(1).ids()[0]);
+    assertArrayEquals(new int[] {0}, block.example(1).ids()[1], "an empty bag is the OOV row");
 
     EvalSummary summary = new EvalSummary().add(new float[] {0.2f, 0.9f}, new float[] {0, 1}, 2);
     EvalPart p = roundTrip(new EvalPart(1, summary, new BucketedAuc(2, 24)));

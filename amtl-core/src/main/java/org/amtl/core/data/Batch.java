@@ -12,7 +12,7 @@ public final class Batch {
   private final int[][] offsets;
   private final int[][] ids;
 
-  private Batch(int size, float[] labels, int[][] offsets, int[][] ids) {
+  Batch(int size, float[] labels, int[][] offsets, int[][] ids) {
     this.size = size;
     this.labels = labels;
     this.offsets = offsets;

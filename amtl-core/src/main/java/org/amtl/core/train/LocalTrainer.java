@@ -1,12 +1,14 @@
 package org.amtl.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.amtl.core.data.Batch;
 import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FrequencyFeatures;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
@@ -46,28 +48,54 @@ public final class LocalTrainer {
   /** One pass over {@code examples} in the order given. */
   public Result train(Iterator<Example> examples, Progress progress) {
     List<Example> buffer = new ArrayList<>(batchSize);
-    long seen = 0;
-    long steps = 0;
-    double lossSum = 0;
+    Pass pass = new Pass(progress);
     while (examples.hasNext()) {
       buffer.add(examples.next());
       if (buffer.size() == batchSize || !examples.hasNext()) {
-        Batch batch = Batch.of(buffer, rowsPerField);
-        double loss = model.trainStep(batch);
-        if (!Double.isFinite(loss)) {
-          throw new IllegalStateException("training loss became " + loss + " at step " + (steps + 1)
-              + " (lower the learning rates)");
-        }
-        seen += batch.size();
-        steps++;
-        lossSum += loss * batch.size();
-        if (progress != null) {
-          progress.onStep(steps, seen, loss);
-        }
+        pass.step(Batch.of(buffer, rowsPerField));
         buffer.clear();
       }
     }
-    return new Result(seen, steps, seen == 0 ? Double.NaN : lossSum / seen);
+    return pass.result();
+  }
+
+  /** One pass over the rows {@code order[0..n)} of {@code block}, in that order. */
+  public Result train(ExampleBlock block, int[] order, Progress progress) {
+    Pass pass = new Pass(progress);
+    for (int from = 0; from < order.length; from += batchSize) {
+      pass.step(block.batch(order, from, Math.min(order.length, from + batchSize), rowsPerField));
+    }
+    return pass.result();
+  }
+
+  /** The running totals of one training pass. */
+  private final class Pass {
+    private final Progress progress;
+    private long seen;
+    private long steps;
+    private double lossSum;
+
+    Pass(Progress progress) {
+      this.progress = progress;
+    }
+
+    void step(Batch batch) {
+      double loss = model.trainStep(batch);
+      if (!Double.isFinite(loss)) {
+        throw new IllegalStateException("training loss became " + loss + " at step " + (steps + 1)
+            + " (lower the learning rates)");
+      }
+      seen += batch.size();
+      steps++;
+      lossSum += loss * batch.size();
+      if (progress != null) {
+        progress.onStep(steps, seen, loss);
+      }
+    }
+
+    Result result() {
+      return new Result(seen, steps, seen == 0 ? Double.NaN : lossSum / seen);
+    }
   }
 
   /** {@code epochs} passes over {@code data}, each in an order shuffled from (seed, epoch). */
@@ -88,23 +116,50 @@ public final class LocalTrainer {
 
   /** Scores {@code examples} in inference mode into mergeable summaries. */
   public Evaluation evaluate(Iterator<Example> examples, int buckets) {
-    FrequencyFeatures[] ff = new FrequencyFeatures[model.numFields()];
-    for (int f = 0; f < ff.length; f++) {
-      ff[f] = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
-    }
-    EvalSummary summary = new EvalSummary();
-    BucketedAuc perBucket = new BucketedAuc(model.numFields(), buckets);
+    Scoring scoring = new Scoring(buckets);
     List<Example> buffer = new ArrayList<>(batchSize);
     while (examples.hasNext()) {
       buffer.add(examples.next());
       if (buffer.size() == batchSize || !examples.hasNext()) {
-        Batch batch = Batch.of(buffer, rowsPerField);
-        float[] p = model.predict(batch);
-        summary.add(p, batch.labels(), batch.size());
-        perBucket.add(batch, p, ff);
+        scoring.add(Batch.of(buffer, rowsPerField));
         buffer.clear();
       }
     }
-    return new Evaluation(summary, perBucket);
+    return scoring.result();
+  }
+
+  /** Scores every row of {@code block}, in order, in inference mode into mergeable summaries. */
+  public Evaluation evaluate(ExampleBlock block, int buckets) {
+    Scoring scoring = new Scoring(buckets);
+    int[] rows = new int[block.size()];
+    Arrays.setAll(rows, i -> i);
+    for (int from = 0; from < rows.length; from += batchSize) {
+      scoring.add(block.batch(rows, from, Math.min(rows.length, from + batchSize), rowsPerField));
+    }
+    return scoring.result();
+  }
+
+  /** The summaries of one evaluation pass. */
+  private final class Scoring {
+    private final FrequencyFeatures[] ff = new FrequencyFeatures[model.numFields()];
+    private final EvalSummary summary = new EvalSummary();
+    private final BucketedAuc perBucket;
+
+    Scoring(int buckets) {
+      for (int f = 0; f < ff.length; f++) {
+        ff[f] = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
+      }
+      perBucket = new BucketedAuc(model.numFields(), buckets);
+    }
+
+    void add(Batch batch) {
+      float[] p = model.predict(batch);
+      summary.add(p, batch.labels(), batch.size());
+      perBucket.add(batch, p, ff);
+    }
+
+    Evaluation result() {
+      return new Evaluation(summary, perBucket);
+    }
   }
 }

@@ -1,0 +1,240 @@
+package org.amtl.core.data;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Many encoded examples in column layout, as a Spark partition caches them: the labels in one array and, per
+ * field, every row's ids in one array. A field where every row has exactly one id (a plain value column) keeps no
+ * offsets, so a row costs 4 bytes per field plus its label, instead of an object and an array per field as a list
+ * of {@link Example}s would. List fields keep offsets ({@code ids[f][offsets[f][r] .. offsets[f][r+1])} are row r's
+ * ids). Empty bags are stored as the OOV row, as {@link Batch} would store them.
+ */
+public final class ExampleBlock {
+  private final float[] labels;
+  private final int[][] ids;
+  private final int[][] offsets; // null for a field with one id per row
+
+  private ExampleBlock(float[] labels, int[][] ids, int[][] offsets) {
+    this.labels = labels;
+    this.ids = ids;
+    this.offsets = offsets;
+  }
+
+  /** The examples of {@code examples}, in order. */
+  public static ExampleBlock of(List<Example> examples, int fields) {
+    Builder b = new Builder(fields);
+    for (Example e : examples) {
+      if (e.ids().length != fields) {
+        throw new IllegalArgumentException("example " + b.size() + " has " + e.ids().length + " fields (expected "
+            + fields + ")");
+      }
+      for (int f = 0; f < fields; f++) {
+        for (int id : e.ids()[f]) {
+          b.id(f, id);
+        }
+      }
+      b.endRow(e.label());
+    }
+    return b.build();
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  public int numFields() {
+    return ids.length;
+  }
+
+  public float label(int row) {
+    return labels[row];
+  }
+
+  /** Row r as an example (for tests and tools; training reads the columns through {@link #batch}). */
+  public Example example(int row) {
+    int[][] bags = new int[ids.length][];
+    for (int f = 0; f < ids.length; f++) {
+      bags[f] = offsets[f] == null ? new int[] {ids[f][row]}
+          : Arrays.copyOfRange(ids[f], offsets[f][row], offsets[f][row + 1]);
+    }
+    return new Example(labels[row], bags);
+  }
+
+  /** The rows {@code rows[from..to)} as a minibatch; every id is checked against the field's row count. */
+  public Batch batch(int[] rows, int from, int to, int[] rowsPerField) {
+    int n = to - from;
+    int fields = ids.length;
+    if (rowsPerField.length != fields) {
+      throw new IllegalArgumentException("block has " + fields + " fields, the model " + rowsPerField.length);
+    }
+    float[] batchLabels = new float[n];
+    for (int i = 0; i < n; i++) {
+      batchLabels[i] = labels[rows[from + i]];
+    }
+    int[][] batchOffsets = new int[fields][];
+    int[][] batchIds = new int[fields][];
+    for (int f = 0; f < fields; f++) {
+      int[] off = new int[n + 1];
+      int[] out;
+      if (offsets[f] == null) {
+        out = new int[n];
+        for (int i = 0; i < n; i++) {
+          out[i] = checked(ids[f][rows[from + i]], f, rows[from + i], rowsPerField[f]);
+          off[i + 1] = i + 1;
+        }
+      } else {
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+          total += offsets[f][rows[from + i] + 1] - offsets[f][rows[from + i]];
+        }
+        out = new int[total];
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+          int r = rows[from + i];
+          for (int k = offsets[f][r]; k < offsets[f][r + 1]; k++) {
+            out[pos++] = checked(ids[f][k], f, r, rowsPerField[f]);
+          }
+          off[i + 1] = pos;
+        }
+      }
+      batchOffsets[f] = off;
+      batchIds[f] = out;
+    }
+    return new Batch(n, batchLabels, batchOffsets, batchIds);
+  }
+
+  private static int checked(int id, int field, int row, int rows) {
+    if (id < 0 || id >= rows) {
+      throw new IllegalArgumentException("example " + row + ", field " + field + ": row id = " + id + " (expected 0.."
+          + (rows - 1) + ")");
+    }
+    return id;
+  }
+
+  /** Bytes held by the arrays (what a cached partition costs, object headers aside). */
+  public long bytes() {
+    long b = 4L * labels.length;
+    for (int f = 0; f < ids.length; f++) {
+      b += 4L * ids[f].length + (offsets[f] == null ? 0 : 4L * offsets[f].length);
+    }
+    return b;
+  }
+
+  /** Binary form: row and field counts, labels, then per field an offsets flag, the offsets and the ids. */
+  public void write(DataOutputStream out) throws IOException {
+    out.writeInt(labels.length);
+    out.writeInt(ids.length);
+    for (float l : labels) {
+      out.writeFloat(l);
+    }
+    for (int f = 0; f < ids.length; f++) {
+      out.writeBoolean(offsets[f] != null);
+      if (offsets[f] != null) {
+        writeInts(out, offsets[f]);
+      }
+      writeInts(out, ids[f]);
+    }
+  }
+
+  public static ExampleBlock read(DataInputStream in) throws IOException {
+    float[] labels = new float[in.readInt()];
+    int fields = in.readInt();
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = in.readFloat();
+    }
+    int[][] ids = new int[fields][];
+    int[][] offsets = new int[fields][];
+    for (int f = 0; f < fields; f++) {
+      offsets[f] = in.readBoolean() ? readInts(in) : null;
+      ids[f] = readInts(in);
+    }
+    return new ExampleBlock(labels, ids, offsets);
+  }
+
+  private static void writeInts(DataOutputStream out, int[] v) throws IOException {
+    out.writeInt(v.length);
+    for (int x : v) {
+      out.writeInt(x);
+    }
+  }
+
+  private static int[] readInts(DataInputStream in) throws IOException {
+    int[] v = new int[in.readInt()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = in.readInt();
+    }
+    return v;
+  }
+
+  /** Appends rows: a row's ids field by field with {@link #id}, then {@link #endRow} with its label. */
+  public static final class Builder {
+    private float[] labels = new float[1024];
+    private final int[][] ids;
+    private final int[] idCount;
+    private final int[][] offsets; // stays null for a field while every row so far had exactly one id
+    private int rows;
+
+    public Builder(int fields) {
+      ids = new int[fields][1024];
+      idCount = new int[fields];
+      offsets = new int[fields][];
+    }
+
+    public int size() {
+      return rows;
+    }
+
+    /** Adds one id to the current row's bag in field f. */
+    public void id(int f, int id) {
+      if (idCount[f] == ids[f].length) {
+        ids[f] = Arrays.copyOf(ids[f], ids[f].length * 2);
+      }
+      ids[f][idCount[f]++] = id;
+    }
+
+    /** Ends the current row: a field given no id gets the OOV row; the label must be 0 or 1. */
+    public void endRow(float label) {
+      if (!(label == 0f || label == 1f)) {
+        throw new IllegalArgumentException("row " + rows + ": label = " + label + " (expected 0 or 1)");
+      }
+      if (rows == labels.length) {
+        labels = Arrays.copyOf(labels, labels.length * 2);
+      }
+      labels[rows] = label;
+      for (int f = 0; f < ids.length; f++) {
+        int start = offsets[f] == null ? rows : offsets[f][rows];
+        if (idCount[f] == start) {
+          id(f, FieldVocabulary.OOV);
+        }
+        if (offsets[f] == null && idCount[f] != rows + 1) { // the first row with a bag: offsets from here on
+          offsets[f] = new int[labels.length + 1];
+          for (int r = 0; r <= rows; r++) {
+            offsets[f][r] = r;
+          }
+        }
+        if (offsets[f] != null) {
+          if (offsets[f].length < labels.length + 1) {
+            offsets[f] = Arrays.copyOf(offsets[f], labels.length + 1);
+          }
+          offsets[f][rows + 1] = idCount[f];
+        }
+      }
+      rows++;
+    }
+
+    /** The block, trimmed to its rows. */
+    public ExampleBlock build() {
+      int[][] outIds = new int[ids.length][];
+      int[][] outOffsets = new int[ids.length][];
+      for (int f = 0; f < ids.length; f++) {
+        outIds[f] = Arrays.copyOf(ids[f], idCount[f]);
+        outOffsets[f] = offsets[f] == null ? null : Arrays.copyOf(offsets[f], rows + 1);
+      }
+      return new ExampleBlock(Arrays.copyOf(labels, rows), outIds, outOffsets);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package org.amtl.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.amtl.core.util.Shuffles;
+import org.junit.jupiter.api.Test;
+
+/** The column layout against the list of examples it replaces: same batches, same order, less memory. */
+class ExampleBlockTest {
+  private static final int[] ROWS = {50, 20, 30};
+
+  /** Field 0 scalar, field 1 a list (empty bags included), field 2 scalar. */
+  private static List<Example> examples(int n, long seed) {
+    Random rnd = new Random(seed);
+    List<Example> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int[] bag = new int[rnd.nextInt(4)];
+      for (int k = 0; k < bag.length; k++) {
+        bag[k] = rnd.nextInt(ROWS[1]);
+      }
+      out.add(new Example(rnd.nextInt(2), new int[][] {{rnd.nextInt(ROWS[0])}, bag, {rnd.nextInt(ROWS[2])}}));
+    }
+    return out;
+  }
+
+  private static void assertSameBatch(Batch expected, Batch actual) {
+    assertEquals(expected.size(), actual.size());
+    assertArrayEquals(expected.labels(), actual.labels());
+    for (int f = 0; f < expected.numFields(); f++) {
+      assertArrayEquals(expected.offsets(f), actual.offsets(f), "offsets of field " + f);
+      assertArrayEquals(expected.ids(f), actual.ids(f), "ids of field " + f);
+    }
+  }
+
+  @Test
+  void batchesMatchTheListOfExamplesInAnyOrder() {
+    List<Example> list = examples(3000, 1); // past the builder's first capacity, so it grows
+    ExampleBlock block = ExampleBlock.of(list, 3);
+    assertEquals(3000, block.size());
+    int[] order = Shuffles.range(100, 2900, new Random(5));
+    for (int from = 0; from < order.length; from += 512) {
+      int to = Math.min(order.length, from + 512);
+      List<Example> picked = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        picked.add(list.get(order[i]));
+      }
+      assertSameBatch(Batch.of(picked, ROWS), block.batch(order, from, to, ROWS));
+    }
+  }
+
+  @Test
+  void scalarFieldsKeepNoOffsets() {
+    ExampleBlock scalar = ExampleBlock.of(examples(1000, 2).stream()
+        .map(e -> Example.single(e.label(), e.ids()[0][0], e.ids()[2][0])).toList(), 2);
+    assertEquals(4L * 1000 * 3, scalar.bytes(), "label and one int per field and row");
+    ExampleBlock withList = ExampleBlock.of(examples(1000, 2), 3);
+    assertTrue(withList.bytes() > 4L * 1000 * 4, "the list field keeps offsets");
+  }
+
+  @Test
+  void aFieldBecomesAListAtItsFirstBag() {
+    ExampleBlock.Builder b = new ExampleBlock.Builder(1);
+    for (int r = 0; r < 5; r++) {
+      b.id(0, r + 1);
+      if (r == 3) {
+        b.id(0, 9);
+      }
+      b.endRow(r % 2);
+    }
+    b.endRow(1); // no id at all: OOV
+    ExampleBlock block = b.build();
+    assertArrayEquals(new int[] {3}, block.example(2).ids()[0]);
+    assertArrayEquals(new int[] {4, 9}, block.example(3).ids()[0]);
+    assertArrayEquals(new int[] {5}, block.example(4).ids()[0]);
+    assertArrayEquals(new int[] {FieldVocabulary.OOV}, block.example(5).ids()[0]);
+    assertEquals(0f, block.example(4).label());
+  }
+
+  @Test
+  void roundTripsThroughItsBinaryForm() throws Exception {
+    ExampleBlock block = ExampleBlock.of(examples(200, 3), 3);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    block.write(new DataOutputStream(bytes));
+    ExampleBlock back = ExampleBlock.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    int[] all = Shuffles.range(0, 200, new Random(1));
+    assertSameBatch(block.batch(all, 0, 200, ROWS), back.batch(all, 0, 200, ROWS));
+  }
+
+  @Test
+  void badIdsAndLabelsAreRefused() {
+    ExampleBlock block = ExampleBlock.of(List.of(Example.single(1f, 7, 0, 0)), 3);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> block.batch(new int[] {0}, 0, 1, new int[] {5, 20, 30}));
+    assertTrue(e.getMessage().contains("field 0: row id = 7 (expected 0..4)"), e.getMessage());
+    ExampleBlock.Builder b = new ExampleBlock.Builder(1);
+    assertThrows(IllegalArgumentException.class, () -> b.endRow(0.5f));
+  }
+
+  @Test
+  void shuffledRangesFollowCollectionsShuffle() {
+    for (int n : new int[] {0, 1, 4, 5, 1000}) {
+      List<Integer> list = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        list.add(10 + i);
+      }
+      Collections.shuffle(list, new Random(n));
+      assertArrayEquals(list.stream().mapToInt(Integer::intValue).toArray(), Shuffles.range(10, 10 + n,
+          new Random(n)));
+    }
+  }
+}
