@@ -28,26 +28,42 @@ public final class FieldVocabulary {
 
   /** Builds the vocabulary from value counts; values with count below {@code minCount} go to OOV. */
   public static FieldVocabulary fromCounts(String name, Map<String, Long> counts, long minCount) {
-    List<Map.Entry<String, Long>> kept = new ArrayList<>();
+    String[] values = new String[counts.size()];
+    long[] c = new long[counts.size()];
+    int i = 0;
     for (Map.Entry<String, Long> e : counts.entrySet()) {
-      if (e.getValue() < 0) {
-        throw new IllegalArgumentException(
-            "field '" + name + "': count of value '" + e.getKey() + "' = " + e.getValue() + " (expected >= 0)");
-      }
-      if (e.getValue() >= minCount) {
-        kept.add(e);
-      }
+      values[i] = e.getKey();
+      c[i++] = e.getValue();
     }
-    kept.sort(Comparator.<Map.Entry<String, Long>>comparingLong(Map.Entry::getValue).reversed()
-        .thenComparing(Map.Entry::getKey));
-    String[] values = new String[kept.size()];
-    long[] c = new long[kept.size() + 1];
-    for (int i = 0; i < kept.size(); i++) {
-      values[i] = kept.get(i).getKey();
-      c[i + 1] = kept.get(i).getValue();
-    }
-    return new FieldVocabulary(name, values, c);
+    return fromCounts(name, values, c, minCount);
   }
+
+  /**
+   * Builds the vocabulary from distinct values and their counts (parallel arrays); values with count below
+   * {@code minCount} go to OOV.
+   */
+  public static FieldVocabulary fromCounts(String name, String[] values, long[] counts, long minCount) {
+    List<ValueCount> kept = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (counts[i] < 0) {
+        throw new IllegalArgumentException(
+            "field '" + name + "': count of value '" + values[i] + "' = " + counts[i] + " (expected >= 0)");
+      }
+      if (counts[i] >= minCount) {
+        kept.add(new ValueCount(values[i], counts[i]));
+      }
+    }
+    kept.sort(Comparator.comparingLong(ValueCount::count).reversed().thenComparing(ValueCount::value));
+    String[] rowValues = new String[kept.size()];
+    long[] rowCounts = new long[kept.size() + 1];
+    for (int i = 0; i < kept.size(); i++) {
+      rowValues[i] = kept.get(i).value();
+      rowCounts[i + 1] = kept.get(i).count();
+    }
+    return new FieldVocabulary(name, rowValues, rowCounts);
+  }
+
+  private record ValueCount(String value, long count) {}
 
   /** Builds directly from values already in row order and their counts (counts[0] is the OOV row's). */
   public static FieldVocabulary ofRows(String name, String[] values, long[] counts) {
