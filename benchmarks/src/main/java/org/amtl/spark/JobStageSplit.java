@@ -15,26 +15,34 @@ import org.apache.spark.sql.SparkSession;
  * the rounds, and the JVM's peak heap against the model's parameter and optimizer bytes (in local mode one JVM
  * holds the driver's model, one training copy per task thread, the broadcast state and the cached examples). Lives
  * in the job's package because the job's stages are package-private.
- * Usage: {@code JobStageSplit [rows]}.
+ * With {@code live}, prints only the peak of live objects instead (see {@link HeapPeak}).
+ * Usage: {@code JobStageSplit [rows] [live]}.
  */
 public final class JobStageSplit {
   private JobStageSplit() {}
 
-  /** Samples the used heap in a daemon thread; the old generation's peak comes from its memory pool. */
+  /**
+   * Samples the used heap in a daemon thread; the old generation's peak comes from its memory pool. In live mode
+   * the sampler runs a full collection before each sample, so the peak is of live objects only (and the stage
+   * times are not representative: the collections stop the job).
+   */
   static final class HeapPeak {
     private volatile boolean running = true;
     private volatile long peakUsed;
     private Thread sampler;
 
-    static HeapPeak start() {
+    static HeapPeak start(boolean live) {
       HeapPeak h = new HeapPeak();
       java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(p -> p.resetPeakUsage());
       h.sampler = new Thread(() -> {
         java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
         while (h.running) {
+          if (live) {
+            System.gc();
+          }
           h.peakUsed = Math.max(h.peakUsed, mem.getHeapMemoryUsage().getUsed());
           try {
-            Thread.sleep(50);
+            Thread.sleep(live ? 1000 : 50);
           } catch (InterruptedException e) {
             return;
           }
@@ -58,6 +66,7 @@ public final class JobStageSplit {
 
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    boolean live = args.length > 1 && args[1].equals("live");
     Path out = Files.createTempDirectory("amtl-stage-split");
     SparkSession spark = TrainJob.session("amtl-stage-split");
     try {
@@ -65,9 +74,16 @@ public final class JobStageSplit {
       SyntheticInput.generate(spark, AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, rows)).write().parquet(log);
       AmtlConfig config = AmtlConfig.defaults().with(Keys.INPUT_PATHS, java.util.List.of(log))
           .with(Keys.OUTPUT_PATH, out.resolve("tables").toString()).with(Keys.OUTPUT_RUN_ID, "split");
-      HeapPeak heap = HeapPeak.start();
+      HeapPeak heap = HeapPeak.start(live);
       TrainJob.Summary s = TrainJob.run(spark, config);
       heap.stop();
+      if (live) {
+        System.out.printf(Locale.ROOT, "live heap (full collection before each sample, every second): peak %.0f MB "
+            + "in this JVM (driver, %s task threads, cached examples); model parameters and optimizer state %.0f MB "
+            + "per copy: %.1fx%n", heap.peakUsed / 1e6, spark.sparkContext().master(), s.modelBytes() / 1e6,
+            (double) heap.peakUsed / s.modelBytes());
+        return;
+      }
       Map<String, Double> t = s.stageSeconds();
       double total = t.values().stream().mapToDouble(Double::doubleValue).sum();
       System.out.printf(Locale.ROOT, "job on %,d rows x 26 fields of Parquet (defaults): %.1f s%n", rows, total);

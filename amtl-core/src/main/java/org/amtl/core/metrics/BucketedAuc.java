@@ -53,7 +53,7 @@ public final class BucketedAuc {
             l[k++] = batch.label(i);
           }
         }
-        summaries[f][b].merge(AucSummary.of(s, l, k));
+        summaries[f][b].add(s, l, k);
       }
     }
     return this;

@@ -43,7 +43,7 @@ public final class EvalSummary {
 
   /** Adds n predictions (probabilities) and labels. */
   public EvalSummary add(float[] probabilities, float[] labels, int n) {
-    auc.merge(AucSummary.of(probabilities, labels, n));
+    auc.add(probabilities, labels, n);
     for (int i = 0; i < n; i++) {
       lossSum += clampedLoss(probabilities[i], labels[i]);
       predictionSum += probabilities[i];

@@ -41,6 +41,7 @@ public final class CtrModel {
   private final int dim;
   private final DenseParams params;
   private final List<FieldEmbedding> embeddings = new ArrayList<>();
+  private final List<FrequencyFeatures> frequency = new ArrayList<>();
   private final List<FixedEmbedding> wide = new ArrayList<>();
   private final Mlp mlp;
   private final FmInteraction fm;
@@ -69,6 +70,7 @@ public final class CtrModel {
       FieldVocabulary fv = vocabulary.field(f);
       String name = "field" + f;
       FrequencyFeatures ff = FrequencyFeatures.of(fv, config.getInt(Keys.FREQUENCY_BUCKETS));
+      frequency.add(ff);
       FieldEmbedding emb = switch (variant) {
         case FBE -> new FixedEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed));
         case AMTL -> new AmtlEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed),
@@ -219,6 +221,11 @@ public final class CtrModel {
 
   public AmtlConfig config() {
     return config;
+  }
+
+  /** Field f's frequency features (vocabulary counts in frequency.buckets buckets), built once with the model. */
+  public FrequencyFeatures frequencyFeatures(int f) {
+    return frequency.get(f);
   }
 
   public Vocabulary vocabulary() {

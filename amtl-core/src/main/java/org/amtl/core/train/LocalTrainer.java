@@ -146,8 +146,9 @@ public final class LocalTrainer {
     private final BucketedAuc perBucket;
 
     Scoring(int buckets) {
-      for (int f = 0; f < ff.length; f++) {
-        ff[f] = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
+      for (int f = 0; f < ff.length; f++) { // the model's own when the bucket counts agree (the job's case)
+        FrequencyFeatures own = model.frequencyFeatures(f);
+        ff[f] = own.buckets() == buckets ? own : FrequencyFeatures.of(model.vocabulary().field(f), buckets);
       }
       perBucket = new BucketedAuc(model.numFields(), buckets);
     }

@@ -1,5 +1,6 @@
 package org.amtl.core.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,36 @@ class MetricsTest {
     assertEquals(whole.logloss(), parts.logloss(), 1e-12);
     assertEquals(whole.calibration(), parts.calibration(), 1e-12);
     assertEquals(n, parts.count());
+  }
+
+  @Test
+  void batchesAddedOneByOneGiveTheSameSummaryAsTheWhole() throws Exception {
+    SplittableRandom r = new SplittableRandom(5);
+    int n = 2000;
+    float[] s = new float[n];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = r.nextInt(300) / 300f; // ties across batches
+      y[i] = r.nextDouble() < s[i] ? 1 : 0;
+    }
+    AucSummary added = new AucSummary();
+    for (int from = 0; from < n; from += 128) {
+      int len = Math.min(128, n - from);
+      added.add(java.util.Arrays.copyOfRange(s, from, from + len), java.util.Arrays.copyOfRange(y, from, from + len),
+          len);
+      if (from == 1024) {
+        assertEquals(bruteAuc(java.util.Arrays.copyOf(s, from + len), java.util.Arrays.copyOf(y, from + len)),
+            added.auc(), 1e-12, "read midway, then added to");
+      }
+    }
+    assertEquals(bruteAuc(s, y), added.auc(), 1e-12);
+    assertArrayEquals(bytes(AucSummary.of(s, y, n)), bytes(added), "same distinct scores and counts");
+  }
+
+  private static byte[] bytes(AucSummary a) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    a.write(new java.io.DataOutputStream(out));
+    return out.toByteArray();
   }
 
   @Test
