@@ -2,6 +2,7 @@ package org.amtl.spark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
@@ -29,6 +30,7 @@ public final class JobStageSplit {
   static final class HeapPeak {
     private volatile boolean running = true;
     private volatile long peakUsed;
+    private final List<double[]> samples = new java.util.concurrent.CopyOnWriteArrayList<>(); // (seconds, bytes)
     private Thread sampler;
 
     static HeapPeak start(boolean live) {
@@ -36,11 +38,16 @@ public final class JobStageSplit {
       java.lang.management.ManagementFactory.getMemoryPoolMXBeans().forEach(p -> p.resetPeakUsage());
       h.sampler = new Thread(() -> {
         java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long start = System.nanoTime();
         while (h.running) {
           if (live) {
             System.gc();
           }
-          h.peakUsed = Math.max(h.peakUsed, mem.getHeapMemoryUsage().getUsed());
+          long used = mem.getHeapMemoryUsage().getUsed();
+          h.peakUsed = Math.max(h.peakUsed, used);
+          if (live) {
+            h.samples.add(new double[] {(System.nanoTime() - start) / 1e9, used});
+          }
           try {
             Thread.sleep(live ? 1000 : 50);
           } catch (InterruptedException e) {
@@ -56,6 +63,11 @@ public final class JobStageSplit {
     void stop() throws InterruptedException {
       running = false;
       sampler.join();
+    }
+
+    /** The peak of the samples taken from {@code from} to {@code to} seconds after the start. */
+    long peakBetween(double from, double to) {
+      return (long) samples.stream().filter(x -> x[0] >= from && x[0] < to).mapToDouble(x -> x[1]).max().orElse(0);
     }
 
     long oldGenPeak() {
@@ -78,10 +90,17 @@ public final class JobStageSplit {
       TrainJob.Summary s = TrainJob.run(spark, config);
       heap.stop();
       if (live) {
-        System.out.printf(Locale.ROOT, "live heap (full collection before each sample, every second): peak %.0f MB "
-            + "in this JVM (driver, %s task threads, cached examples); model parameters and optimizer state %.0f MB "
-            + "per copy: %.1fx%n", heap.peakUsed / 1e6, spark.sparkContext().master(), s.modelBytes() / 1e6,
-            (double) heap.peakUsed / s.modelBytes());
+        Map<String, Double> t = s.stageSeconds();
+        double prepared = t.getOrDefault("read and check input", 0.0) + t.getOrDefault("count values", 0.0)
+            + t.getOrDefault("encode and lay out examples", 0.0);
+        long before = heap.peakBetween(0, prepared);
+        long training = heap.peakBetween(prepared, Double.MAX_VALUE);
+        System.out.printf(Locale.ROOT, "live heap (full collection before each sample, every second) in this JVM "
+            + "(driver and %s task threads): peak %.0f MB while reading, counting and encoding; %.0f MB while "
+            + "training and publishing (cached examples: 26 fields + label, 4 bytes each, %.0f MB); model parameters and optimizer state %.0f MB per "
+            + "copy: %.1fx and %.1fx%n", spark.sparkContext().master(), before / 1e6, training / 1e6,
+            (s.trainRows() + s.testRows()) * 27 * 4 / 1e6, s.modelBytes() / 1e6, (double) before / s.modelBytes(),
+            (double) training / s.modelBytes());
         return;
       }
       Map<String, Double> t = s.stageSeconds();
