@@ -41,7 +41,8 @@ final class EncodeStage {
         .sortWithinPartitions(order.toArray(new Column[0]))
         .drop("_key");
     JavaRDD<ExampleBlock> examples = laidOut.javaRDD().mapPartitions(new Encoder(vocab, fields), true);
-    examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_ONLY());
+    // spilled to local disk (Kryo) when executors lack the memory, rather than laid out again every round
+    examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_AND_DISK());
     return examples;
   }
 
