@@ -8,14 +8,15 @@ package org.amtl.core.data;
  *   <li>u_i, the per-field min-max of log(1 + c) over in-vocabulary values, in [0, 1] (OOV: c = 0);</li>
  *   <li>the normalized rank 1 - (r_i - 1) / |V| (OOV ranks last: 0).</li>
  * </ul>
- * a_i = u_i weighs h-AML against l-AML.
+ * a_i = u_i weighs h-AML against l-AML. Kept as three numbers per row (bucket, u, rank) and spread into s_i on
+ * request, so a model holds a few bytes per row for them, not a (B + 2)-float vector.
  */
 public final class FrequencyFeatures {
   private final int rows;
   private final int width;
   private final int buckets;
-  private final float[] features; // rows x width
-  private final float[] weight; // a_i
+  private final float[] rank; // normalized rank
+  private final float[] weight; // a_i = u_i
   private final int[] bucket;
   private final float[] inverseFrequency;
 
@@ -23,7 +24,7 @@ public final class FrequencyFeatures {
     this.rows = rows;
     this.buckets = buckets;
     this.width = buckets + 2;
-    this.features = new float[rows * width];
+    this.rank = new float[rows];
     this.weight = new float[rows];
     this.bucket = new int[rows];
     this.inverseFrequency = new float[rows];
@@ -51,11 +52,7 @@ public final class FrequencyFeatures {
       } else {
         u = 1;
       }
-      double rank = id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / n;
-      int o = id * ff.width;
-      ff.features[o + b] = 1f;
-      ff.features[o + buckets] = (float) u;
-      ff.features[o + buckets + 1] = (float) rank;
+      ff.rank[id] = (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / n);
       ff.weight[id] = (float) u;
       ff.bucket[id] = b;
       ff.inverseFrequency[id] = (float) (meanCount / Math.max(1, c));
@@ -84,7 +81,10 @@ public final class FrequencyFeatures {
 
   /** Copies s_{id} into {@code out} at {@code offset}. */
   public void copyTo(int id, float[] out, int offset) {
-    System.arraycopy(features, id * width, out, offset, width);
+    java.util.Arrays.fill(out, offset, offset + buckets, 0f);
+    out[offset + bucket[id]] = 1f;
+    out[offset + buckets] = weight[id];
+    out[offset + buckets + 1] = rank[id];
   }
 
   /** a_id, the h-AML weight. */
