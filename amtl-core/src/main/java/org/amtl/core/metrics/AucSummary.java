@@ -34,9 +34,15 @@ public final class AucSummary {
 
   /** A summary of a batch of (score, label) pairs; labels must be 0 or 1 and scores not NaN. */
   public static AucSummary of(float[] scores, float[] labels, int n) {
+    AucSummary summary = new AucSummary().add(scores, labels, n);
+    summary.settle();
+    return summary;
+  }
+
+  // (score, label) pairs already checked -> their distinct scores, ascending, with counts
+  private static AucSummary sorted(float[] scores, float[] labels, int n) {
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
-      check(scores[i], labels[i], i);
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Float.compare(scores[a], scores[b]));
@@ -87,7 +93,7 @@ public final class AucSummary {
   /** Sorts the buffered pairs into the summary. */
   private void settle() {
     if (pending > 0) {
-      AucSummary added = of(pendingScores, pendingLabels, pending);
+      AucSummary added = sorted(pendingScores, pendingLabels, pending);
       pending = 0;
       pendingScores = new float[0];
       pendingLabels = new float[0];
