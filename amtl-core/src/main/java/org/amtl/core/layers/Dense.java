@@ -58,12 +58,7 @@ public final class Dense {
   // dy: (B, out) -> dx: (B, in), or null when the input needs no gradient; dW += x^T dy, db += sum dy
   public float[] backward(float[] dy, boolean needInputGrad) {
     float[] g = params.grads();
-    int bo = bias.offset();
-    for (int i = 0; i < batch; i++) {
-      for (int j = 0; j < out; j++) {
-        g[bo + j] += dy[i * out + j];
-      }
-    }
+    Gemm.get().addColumnSums(dy, batch, out, g, bias.offset());
     Gemm.get().multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
     if (!needInputGrad) {
       return null;

@@ -8,7 +8,8 @@ package org.amtl.core.layers;
  * {@code --add-modules=jdk.incubator.vector} (the launchers do that); tables stay bit-identical either way.
  */
 public abstract class Gemm {
-  private static final Gemm INSTANCE = pick();
+  private static final Gemm INSTANCE =
+      VectorKernels.vectorisedOr("org.amtl.core.layers.VectorGemm", Gemm.class, new Scalar());
 
   /** The fastest implementation this JVM can run. */
   public static Gemm get() {
@@ -18,17 +19,6 @@ public abstract class Gemm {
   /** Name of the implementation in use, for logs and benchmark reports. */
   public static String implementation() {
     return INSTANCE.getClass().getSimpleName();
-  }
-
-  private static Gemm pick() {
-    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-      try {
-        return (Gemm) Class.forName("org.amtl.core.layers.VectorGemm").getDeclaredConstructor().newInstance();
-      } catch (ReflectiveOperationException | LinkageError e) {
-        return new Scalar();
-      }
-    }
-    return new Scalar();
   }
 
   /** C = A B, or C += A B when {@code accumulate}; A is (m x k). */
@@ -46,6 +36,12 @@ public abstract class Gemm {
   /** The product with A's element (i, p) at {@code aOff + i * rs + p * cs}. */
   abstract void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k,
       int n, boolean accumulate);
+
+  /**
+   * dst[off + j] += the sum over i of x[i * cols + j], added in i order: a bias gradient (the product of a row of
+   * ones and x, which is why it lives here).
+   */
+  public abstract void addColumnSums(float[] x, int rows, int cols, float[] dst, int off);
 
   /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
   public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
@@ -65,6 +61,15 @@ public abstract class Gemm {
 
   /** The scalar implementation: the reference the vectorised one must equal. */
   public static final class Scalar extends Gemm {
+    @Override
+    public void addColumnSums(float[] x, int rows, int cols, float[] dst, int off) {
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          dst[off + j] += x[i * cols + j];
+        }
+      }
+    }
+
     @Override
     void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
         boolean accumulate) {

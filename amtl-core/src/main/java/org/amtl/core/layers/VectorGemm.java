@@ -49,6 +49,42 @@ final class VectorGemm extends Gemm {
     }
   }
 
+  // four columns' vectors at a time, so that four independent chains of adds are in flight
+  @Override
+  public void addColumnSums(float[] x, int rows, int cols, float[] dst, int off) {
+    int j = 0;
+    for (; j + 4 * L <= cols; j += 4 * L) {
+      FloatVector s0 = FloatVector.fromArray(S, dst, off + j);
+      FloatVector s1 = FloatVector.fromArray(S, dst, off + j + L);
+      FloatVector s2 = FloatVector.fromArray(S, dst, off + j + 2 * L);
+      FloatVector s3 = FloatVector.fromArray(S, dst, off + j + 3 * L);
+      for (int i = 0, xi = j; i < rows; i++, xi += cols) {
+        s0 = s0.add(FloatVector.fromArray(S, x, xi));
+        s1 = s1.add(FloatVector.fromArray(S, x, xi + L));
+        s2 = s2.add(FloatVector.fromArray(S, x, xi + 2 * L));
+        s3 = s3.add(FloatVector.fromArray(S, x, xi + 3 * L));
+      }
+      s0.intoArray(dst, off + j);
+      s1.intoArray(dst, off + j + L);
+      s2.intoArray(dst, off + j + 2 * L);
+      s3.intoArray(dst, off + j + 3 * L);
+    }
+    for (; j + L <= cols; j += L) {
+      FloatVector s0 = FloatVector.fromArray(S, dst, off + j);
+      for (int i = 0, xi = j; i < rows; i++, xi += cols) {
+        s0 = s0.add(FloatVector.fromArray(S, x, xi));
+      }
+      s0.intoArray(dst, off + j);
+    }
+    for (; j < cols; j++) {
+      float sum = dst[off + j];
+      for (int i = 0; i < rows; i++) {
+        sum += x[i * cols + j];
+      }
+      dst[off + j] = sum;
+    }
+  }
+
   // C[i..i+5, j..j+2L) += A[i..i+5, :] B[:, j..j+2L): 12 accumulators, 2 loads of B and 6 broadcasts per 12 FMAs
   private static void tile6x2(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int i,
       int j, int k, int n) {

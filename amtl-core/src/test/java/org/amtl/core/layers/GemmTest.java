@@ -61,6 +61,36 @@ class GemmTest {
   }
 
   @Test
+  void columnSumsEqualTheScalarOnesFloatForFloatAndAreSums() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    for (int trial = 0; trial < 60; trial++) {
+      int rows = 1 + rnd.nextInt(300);
+      int cols = 1 + rnd.nextInt(70);
+      int off = rnd.nextInt(4);
+      float[] x = random(rnd, rows * cols);
+      float[] start = random(rnd, off + cols + 2);
+      float[] vector = start.clone();
+      float[] scalar = start.clone();
+      Gemm.get().addColumnSums(x, rows, cols, vector, off);
+      new Gemm.Scalar().addColumnSums(x, rows, cols, scalar, off);
+      for (int i = 0; i < start.length; i++) {
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), rows + "x" + cols + " at " + i);
+      }
+      for (int j = 0; j < cols; j++) {
+        double exact = start[off + j];
+        for (int i = 0; i < rows; i++) {
+          exact += x[i * cols + j];
+        }
+        assertEquals(exact, scalar[off + j], 1e-5 * rows, "column " + j);
+      }
+      if (off > 0) {
+        assertEquals(start[0], scalar[0], "before the offset: untouched");
+      }
+      assertEquals(start[off + cols], scalar[off + cols], "after the columns: untouched");
+    }
+  }
+
+  @Test
   void transposeSwapsRowsAndColumns() {
     float[] src = {9, 1, 2, 3, 4, 5, 6}; // offset 1: 2 x 3
     float[] dst = new float[6];
