@@ -109,8 +109,8 @@ public final class AmtlMask {
       }
     }
     boolean hard = ste || !training;
+    Softmax.get().rows(z, n, dim, temperature, probs);
     for (int i = 0; i < n; i++) {
-      selectionForward(z, i * dim, dim, temperature, probs);
       if (hard) {
         prefixMask(argmax(probs, i * dim, dim) + 1, mask, i * dim, dim);
       } else {
@@ -162,23 +162,6 @@ public final class AmtlMask {
   /** Softmax selection probabilities of the last forward, (n, d); for tests and diagnostics. */
   float[] probabilities() {
     return probs;
-  }
-
-  // z: (d) at off -> probs: (d) = softmax(z / T)
-  public static void selectionForward(float[] z, int off, int d, float temperature, float[] probs) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < d; j++) {
-      max = Math.max(max, z[off + j]);
-    }
-    float sum = 0f;
-    for (int j = 0; j < d; j++) {
-      float e = (float) Math.exp((z[off + j] - max) / temperature);
-      probs[off + j] = e;
-      sum += e;
-    }
-    for (int j = 0; j < d; j++) {
-      probs[off + j] /= sum;
-    }
   }
 
   // t: (d) at off -> mask: (d), m_j = sum_{l >= j} t_l

@@ -79,7 +79,7 @@ public final class AutoEmbEmbedding extends FieldEmbedding {
     float[] logits = controller.forward(s, n);
     float[] p = params.values();
     for (int i = 0; i < n; i++) {
-      AmtlMask.selectionForward(logits, i * nc, nc, 1f, weights);
+      Softmax.row(logits, i * nc, nc, 1f, weights);
       if (!training) {
         int best = AmtlMask.argmax(weights, i * nc, nc);
         for (int c = 0; c < nc; c++) {

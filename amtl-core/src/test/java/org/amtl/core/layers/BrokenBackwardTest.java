@@ -62,10 +62,10 @@ class BrokenBackwardTest {
     float[] mask = new float[D];
     float[] dz = new float[D];
     Map<String, Double> errors = new GradCheck().add("z", z, 0, D, () -> GradCheck.slice(dz, 0, D)).run(() -> {
-      AmtlMask.selectionForward(z, 0, D, temperature, probs);
+      Softmax.row(z, 0, D, temperature, probs);
       backward.apply(dmask, probs, D, temperature, dz);
     }, () -> {
-      AmtlMask.selectionForward(z, 0, D, temperature, probs);
+      Softmax.row(z, 0, D, temperature, probs);
       AmtlMask.maskFromSelection(probs, 0, D, mask);
       return dot(mask, dmask, D);
     });

@@ -189,10 +189,10 @@ class LayerGradientTest {
     GradCheck check = new GradCheck();
     Map<String, Double> errors = check.add("mask logits z", z, 0, D, () -> GradCheck.slice(dz, 0, D))
         .run(() -> {
-          AmtlMask.selectionForward(z, 0, D, temperature, probs);
+          Softmax.row(z, 0, D, temperature, probs);
           AmtlMask.selectionBackward(dmask, probs, 0, D, temperature, 0f, dz);
         }, () -> {
-          AmtlMask.selectionForward(z, 0, D, temperature, probs);
+          Softmax.row(z, 0, D, temperature, probs);
           AmtlMask.maskFromSelection(probs, 0, D, mask);
           return dot(mask, dmask, D);
         });
