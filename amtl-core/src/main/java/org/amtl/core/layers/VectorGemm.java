@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Gemm} with the Vector API. Tiles of C of 6 rows x 2 vectors stay in registers while k runs; column panels
  * of B (k x 2 vectors) are the outer loop, so each panel stays in L1 while the rows of A stream past it. Leftover
- * columns and rows take the same fma chains one vector, or one float, at a time. Loaded only when the JVM has the
- * incubator module.
+ * columns and rows take the same fma chains one vector at a time, or six rows' floats side by side (a 400 -> 1 layer
+ * would otherwise wait on each fma's latency). Loaded only when the JVM has the incubator module.
  */
 final class VectorGemm extends Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -21,13 +21,13 @@ final class VectorGemm extends Gemm {
         java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
       }
     }
+    int tiled = m - m % 6;
     int j = 0;
     for (; j + 2 * L <= n; j += 2 * L) {
-      int i = 0;
-      for (; i + 6 <= m; i += 6) {
+      for (int i = 0; i < tiled; i += 6) {
         tile6x2(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
       }
-      for (; i < m; i++) {
+      for (int i = tiled; i < m; i++) {
         row(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
         row(a, aOff, rs, cs, b, bOff, c, cOff, i, j + L, k, n);
       }
@@ -37,8 +37,11 @@ final class VectorGemm extends Gemm {
         row(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
       }
     }
-    for (; j < n; j++) { // the last columns, fewer than a vector
-      for (int i = 0; i < m; i++) {
+    for (; j < n; j++) { // the last columns, fewer than a vector: six rows' chains side by side, then one by one
+      for (int i = 0; i < tiled; i += 6) {
+        column6(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
+      }
+      for (int i = tiled; i < m; i++) {
         int ci = cOff + i * n + j;
         float acc = c[ci];
         for (int p = 0; p < k; p++) {
@@ -47,6 +50,35 @@ final class VectorGemm extends Gemm {
         c[ci] = acc;
       }
     }
+  }
+
+  // C[i..i+5, j] += A[i..i+5, :] B[:, j], one float each
+  private static void column6(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int i,
+      int j, int k, int n) {
+    int ci = cOff + i * n + j;
+    float c0 = c[ci];
+    float c1 = c[ci + n];
+    float c2 = c[ci + 2 * n];
+    float c3 = c[ci + 3 * n];
+    float c4 = c[ci + 4 * n];
+    float c5 = c[ci + 5 * n];
+    int ap = aOff + i * rs;
+    int bp = bOff + j;
+    for (int p = 0; p < k; p++, ap += cs, bp += n) {
+      float bj = b[bp];
+      c0 = Math.fma(a[ap], bj, c0);
+      c1 = Math.fma(a[ap + rs], bj, c1);
+      c2 = Math.fma(a[ap + 2 * rs], bj, c2);
+      c3 = Math.fma(a[ap + 3 * rs], bj, c3);
+      c4 = Math.fma(a[ap + 4 * rs], bj, c4);
+      c5 = Math.fma(a[ap + 5 * rs], bj, c5);
+    }
+    c[ci] = c0;
+    c[ci + n] = c1;
+    c[ci + 2 * n] = c2;
+    c[ci + 3 * n] = c3;
+    c[ci + 4 * n] = c4;
+    c[ci + 5 * n] = c5;
   }
 
   // four columns' vectors at a time, so that four independent chains of adds are in flight
