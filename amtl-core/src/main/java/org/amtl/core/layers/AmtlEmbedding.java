@@ -6,6 +6,7 @@ import java.util.List;
 public final class AmtlEmbedding extends FieldEmbedding {
   private final EmbeddingTable table;
   private final AmtlMask mask;
+  private float[] rows = new float[0]; // (n, d) the unique ids' table rows, gathered once per forward
   private float[] masks = new float[0];
   private float[] dmasks = new float[0];
 
@@ -28,31 +29,32 @@ public final class AmtlEmbedding extends FieldEmbedding {
   @Override
   protected void computeVectors(int[] ids, int n, float[] vectors, boolean training) {
     if (masks.length < n * dim) {
+      rows = new float[n * dim];
       masks = new float[n * dim];
       dmasks = new float[n * dim];
     }
     mask.forward(ids, n, masks, training);
     float[] w = table.values();
     for (int s = 0; s < n; s++) {
-      int r = ids[s] * dim;
-      for (int j = 0; j < dim; j++) {
-        vectors[s * dim + j] = masks[s * dim + j] * w[r + j];
-      }
+      System.arraycopy(w, ids[s] * dim, rows, s * dim, dim);
+    }
+    for (int o = 0; o < n * dim; o++) {
+      vectors[o] = masks[o] * rows[o];
     }
   }
 
-  // dvectors: (n, d) -> dL/de = m * dv (rows), dL/dm = e * dv (mask)
+  // dvectors: (n, d) -> dL/de = m * dv (rows), dL/dm = e * dv (mask); e from the forward's gathered rows, since
+  // reading the table again would miss the cache once per row
   @Override
   protected void backwardVectors(int[] ids, int n, float[] dvectors) {
-    float[] w = table.values();
+    for (int o = 0; o < n * dim; o++) {
+      dmasks[o] = rows[o] * dvectors[o];
+    }
     for (int s = 0; s < n; s++) {
-      int r = ids[s] * dim;
       int o = table.gradOffset(ids[s]);
       float[] g = table.gradBuffer();
       for (int j = 0; j < dim; j++) {
-        float dv = dvectors[s * dim + j];
-        g[o + j] += masks[s * dim + j] * dv;
-        dmasks[s * dim + j] = w[r + j] * dv;
+        g[o + j] += masks[s * dim + j] * dvectors[s * dim + j];
       }
     }
     mask.backward(dmasks, occurrenceWeights());
