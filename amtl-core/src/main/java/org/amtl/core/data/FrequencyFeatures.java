@@ -26,7 +26,7 @@ public final class FrequencyFeatures {
   private FrequencyFeatures(int rows, int buckets) {
     this.rows = rows;
     this.buckets = buckets;
-    this.width = buckets + 2;
+    this.width = buckets + TAIL;
     this.perRow = new float[rows * PER_ROW];
   }
 
@@ -78,6 +78,22 @@ public final class FrequencyFeatures {
 
   public int buckets() {
     return buckets;
+  }
+
+  /** Number of dense values after the one-hot bucket in s_i: u_i and the rank. */
+  public static final int TAIL = 2;
+
+  /**
+   * s_i of rows ids[0..n) in the sparse form: the bucket (the one column of the one-hot part that is 1) into
+   * {@code hot}, u_i and the rank into {@code tail} (n x {@link #TAIL}).
+   */
+  public void copyOneHotTo(int[] ids, int n, int[] hot, float[] tail) {
+    for (int i = 0; i < n; i++) {
+      int o = ids[i] * PER_ROW;
+      hot[i] = (int) perRow[o + BUCKET];
+      tail[i * TAIL] = perRow[o + WEIGHT];
+      tail[i * TAIL + 1] = perRow[o + RANK];
+    }
   }
 
   /** Copies s_{id} into {@code out} at {@code offset}. */

@@ -29,7 +29,8 @@ public final class AmtlMask {
 
   private int n;
   private int[] ids = new int[0]; // (n) rows of the last forward
-  private float[] s = new float[0]; // (n, S) frequency features
+  private int[] hot = new int[0]; // (n) frequency features: the bucket, whose one-hot starts s_i
+  private float[] tail = new float[0]; // (n, 2) the rest of s_i: u_i and the rank
   private float[] a = new float[0]; // (n) twin weight
   private float[] z = new float[0]; // (n, d) mixed logits
   private float[] probs = new float[0]; // (n, d) softmax(z / T)
@@ -78,12 +79,10 @@ public final class AmtlMask {
   public void forward(int[] ids, int n, float[] mask, boolean training) {
     this.n = n;
     this.ids = ids;
-    int sw = features.width();
     if (a.length < n) {
       a = new float[n];
-    }
-    if (s.length < n * sw) {
-      s = new float[n * sw];
+      hot = new int[n];
+      tail = new float[n * FrequencyFeatures.TAIL];
     }
     if (z.length < n * dim) {
       z = new float[n * dim];
@@ -92,15 +91,15 @@ public final class AmtlMask {
       dzh = new float[n * dim];
       dzl = new float[n * dim];
     }
+    features.copyOneHotTo(ids, n, hot, tail);
     for (int i = 0; i < n; i++) {
-      features.copyTo(ids[i], s, i * sw);
-      a[i] = lAml == null ? 1f : features.weight(ids[i]);
+      a[i] = lAml == null ? 1f : tail[i * FrequencyFeatures.TAIL]; // a_i = u_i
     }
-    float[] zh = hAml.forward(s, n);
+    float[] zh = hAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, n);
     if (lAml == null) {
       System.arraycopy(zh, 0, z, 0, n * dim);
     } else {
-      float[] zl = lAml.forward(s, n); // each AML has its own buffers: zh stays valid
+      float[] zl = lAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, n); // own buffers: zh stays valid
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < dim; j++) {
           int o = i * dim + j;

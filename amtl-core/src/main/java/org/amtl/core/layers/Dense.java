@@ -2,14 +2,22 @@ package org.amtl.core.layers;
 
 import org.amtl.core.layers.DenseParams.Tensor;
 
-/** Fully connected layer y = x W + b, with W stored (in x out) row-major. */
+/**
+ * Fully connected layer y = x W + b, with W stored (in x out) row-major. The input is a dense (B x in) matrix, or
+ * rows that are one-hot in their first in - t columns followed by t dense values ({@link #forwardOneHot}, the AMLs'
+ * frequency features): then forward adds one row of W plus t scaled rows, and backward touches only those rows of
+ * dW. Skipping the zero products leaves every fma chain's other steps in order, so both paths give the same floats
+ * (for finite weights and gradients: 0 x infinity would be NaN in the dense one).
+ */
 public final class Dense {
   private final DenseParams params;
   private final Tensor weight;
   private final Tensor bias;
   private final int in;
   private final int out;
-  private float[] x; // cached input
+  private float[] x; // cached input: dense (B, in), or the t dense values (B, t) after a one-hot column
+  private int[] hot; // one-hot column per row, or null for a dense input
+  private int tail;
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
@@ -43,6 +51,34 @@ public final class Dense {
   // x: (B, in) -> y: (B, out)
   public float[] forward(float[] x, int batch) {
     this.x = x;
+    this.hot = null;
+    float[] w = startWithBias(batch);
+    Gemm.get().multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
+    return y;
+  }
+
+  // hot: (B) columns in [0, in - t), tail: (B, t) the last t inputs -> y: (B, out)
+  public float[] forwardOneHot(int[] hot, float[] tail, int t, int batch) {
+    this.x = tail;
+    this.hot = hot;
+    this.tail = t;
+    float[] w = startWithBias(batch);
+    Gemm gemm = Gemm.get();
+    int first = in - t; // W's row of the first tail input
+    for (int i = 0; i < batch; i++) {
+      if (hot[i] < 0 || hot[i] >= first) {
+        throw new IllegalArgumentException("one-hot column = " + hot[i] + " (expected 0.." + (first - 1) + ")");
+      }
+      int yi = i * out;
+      gemm.axpy(1f, w, weight.offset() + hot[i] * out, y, yi, out); // fma(1, w, y): one rounding, as y + w
+      for (int q = 0; q < t; q++) {
+        gemm.axpy(tail[i * t + q], w, weight.offset() + (first + q) * out, y, yi, out);
+      }
+    }
+    return y;
+  }
+
+  private float[] startWithBias(int batch) {
     this.batch = batch;
     if (y.length < batch * out) {
       y = new float[batch * out];
@@ -51,14 +87,20 @@ public final class Dense {
     for (int i = 0; i < batch; i++) {
       System.arraycopy(w, bias.offset(), y, i * out, out);
     }
-    Gemm.get().multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
-    return y;
+    return w;
   }
 
   // dy: (B, out) -> dx: (B, in), or null when the input needs no gradient; dW += x^T dy, db += sum dy
   public float[] backward(float[] dy, boolean needInputGrad) {
     float[] g = params.grads();
     Gemm.get().addColumnSums(dy, batch, out, g, bias.offset());
+    if (hot != null) {
+      if (needInputGrad) {
+        throw new IllegalStateException("no input gradient for a one-hot input");
+      }
+      oneHotWeightGradient(dy, g);
+      return null;
+    }
     Gemm.get().multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
     if (!needInputGrad) {
       return null;
@@ -72,5 +114,18 @@ public final class Dense {
     Gemm.transpose(params.values(), weight.offset(), in, out, wT);
     Gemm.get().multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
     return dx;
+  }
+
+  // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, the tail rows gain tail_iq * dy_i, in i order
+  private void oneHotWeightGradient(float[] dy, float[] g) {
+    int first = in - tail;
+    Gemm gemm = Gemm.get();
+    for (int i = 0; i < batch; i++) {
+      int di = i * out;
+      gemm.axpy(1f, dy, di, g, weight.offset() + hot[i] * out, out);
+      for (int q = 0; q < tail; q++) {
+        gemm.axpy(x[i * tail + q], dy, di, g, weight.offset() + (first + q) * out, out);
+      }
+    }
   }
 }

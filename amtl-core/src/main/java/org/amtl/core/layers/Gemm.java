@@ -43,6 +43,9 @@ public abstract class Gemm {
    */
   public abstract void addColumnSums(float[] x, int rows, int cols, float[] dst, int off);
 
+  /** y[yOff + j] = fma(alpha, x[xOff + j], y[yOff + j]) for j < n: one row of a product with a sparse factor. */
+  public abstract void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
   /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
   public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
     final int tile = 32; // keeps both sides of a tile in cache
@@ -61,6 +64,13 @@ public abstract class Gemm {
 
   /** The scalar implementation: the reference the vectorised one must equal. */
   public static final class Scalar extends Gemm {
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+      for (int j = 0; j < n; j++) {
+        y[yOff + j] = Math.fma(alpha, x[xOff + j], y[yOff + j]);
+      }
+    }
+
     @Override
     public void addColumnSums(float[] x, int rows, int cols, float[] dst, int off) {
       for (int i = 0; i < rows; i++) {

@@ -31,12 +31,22 @@ public final class Mlp {
 
   // x: (B, in) -> y: (B, out)
   public float[] forward(float[] x, int batch) {
-    float[] h = x;
+    return fromFirstLayer(layers.get(0).forward(x, batch), batch);
+  }
+
+  // x: one-hot column per row (B) then t dense inputs (B, t), see Dense.forwardOneHot -> y: (B, out)
+  public float[] forwardOneHot(int[] hot, float[] tail, int t, int batch) {
+    return fromFirstLayer(layers.get(0).forwardOneHot(hot, tail, t, batch), batch);
+  }
+
+  // the first layer's output -> the MLP's output
+  private float[] fromFirstLayer(float[] h, int batch) {
     for (int l = 0; l < layers.size(); l++) {
-      Dense d = layers.get(l);
-      h = d.forward(h, batch);
+      if (l > 0) {
+        h = layers.get(l).forward(h, batch);
+      }
       if (l < relus.size()) {
-        h = relus.get(l).forward(h, batch * d.out());
+        h = relus.get(l).forward(h, batch * layers.get(l).out());
       }
     }
     return h;

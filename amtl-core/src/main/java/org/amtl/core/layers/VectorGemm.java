@@ -81,6 +81,18 @@ final class VectorGemm extends Gemm {
     c[ci + 5 * n] = c5;
   }
 
+  @Override
+  public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+    FloatVector a = FloatVector.broadcast(S, alpha);
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      a.fma(FloatVector.fromArray(S, x, xOff + j), FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
+    }
+    for (; j < n; j++) {
+      y[yOff + j] = Math.fma(alpha, x[xOff + j], y[yOff + j]);
+    }
+  }
+
   // four columns' vectors at a time, so that four independent chains of adds are in flight
   @Override
   public void addColumnSums(float[] x, int rows, int cols, float[] dst, int off) {

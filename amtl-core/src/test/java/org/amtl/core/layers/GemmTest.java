@@ -91,6 +91,29 @@ class GemmTest {
   }
 
   @Test
+  void axpyEqualsTheScalarOneFloatForFloat() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + rnd.nextInt(70);
+      int xOff = rnd.nextInt(4);
+      int yOff = rnd.nextInt(4);
+      float alpha = trial % 3 == 0 ? 1f : (float) rnd.nextGaussian();
+      float[] x = random(rnd, xOff + n);
+      float[] start = random(rnd, yOff + n + 2);
+      float[] vector = start.clone();
+      float[] scalar = start.clone();
+      Gemm.get().axpy(alpha, x, xOff, vector, yOff, n);
+      new Gemm.Scalar().axpy(alpha, x, xOff, scalar, yOff, n);
+      for (int i = 0; i < start.length; i++) {
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), "n = " + n + " at " + i);
+        boolean inside = i >= yOff && i < yOff + n;
+        float expected = inside ? Math.fma(alpha, x[xOff + i - yOff], start[i]) : start[i];
+        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(scalar[i]), "n = " + n + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void transposeSwapsRowsAndColumns() {
     float[] src = {9, 1, 2, 3, 4, 5, 6}; // offset 1: 2 x 3
     float[] dst = new float[6];
