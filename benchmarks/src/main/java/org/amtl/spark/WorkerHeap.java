@@ -1,0 +1,123 @@
+package org.amtl.spark;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.ExecutorPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.apache.spark.api.plugin.SparkPlugin;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The live heap of a real worker: the job at default settings (rows from the first argument, default 1,000,000,
+ * generated and written to Parquet first) on a cluster whose executors are their own JVMs (start it with
+ * {@code -Dspark.master=local-cluster[2,1,2048]} and the executor class path; {@code benchmarks/run} does). A Spark
+ * plugin ({@link LiveHeap}) runs in every executor: each second a full collection, then the used heap, so its peaks
+ * are of live objects. Prints each executor's idle heap (Spark's own, before any task) and its peaks while the
+ * input is read, counted and encoded and while the model trains, is evaluated and published, above idle, against
+ * the model's parameter and optimizer bytes.
+ * Usage: {@code WorkerHeap [rows]}.
+ */
+public final class WorkerHeap {
+  static final String DIR = "spark.amtl.bench.heapDir";
+
+  private WorkerHeap() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    Path out = Files.createTempDirectory("amtl-worker-heap");
+    Path heapDir = Files.createDirectories(out.resolve("heap"));
+    System.setProperty("spark.plugins", LiveHeap.class.getName());
+    System.setProperty(DIR, heapDir.toString());
+    SparkSession spark = TrainJob.session("amtl-worker-heap");
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L; // executors register a few seconds after start
+      while (spark.sparkContext().getExecutorMemoryStatus().size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      int executors = spark.sparkContext().getExecutorMemoryStatus().size() - 1;
+      String log = out.resolve("log").toString();
+      SyntheticInput.generate(spark, AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, rows)).write().parquet(log);
+      AmtlConfig config = AmtlConfig.defaults().with(Keys.INPUT_PATHS, List.of(log))
+          .with(Keys.OUTPUT_PATH, out.resolve("tables").toString()).with(Keys.OUTPUT_RUN_ID, "heap");
+      Thread.sleep(2000); // every executor has taken an idle sample
+      long start = System.currentTimeMillis();
+      TrainJob.Summary s = TrainJob.run(spark, config);
+      Thread.sleep(2000); // and a last one after the job
+      Map<String, Double> t = s.stageSeconds();
+      long trainingFrom = start + (long) (1000 * (t.getOrDefault("read and check input", 0.0)
+          + t.getOrDefault("count values", 0.0) + t.getOrDefault("encode and lay out examples", 0.0)));
+      System.out.printf(Locale.ROOT, "job on %,d rows (defaults) on %s, %d executor JVMs of 1 core; model parameters "
+          + "and optimizer state %.0f MB; cached examples %.0f MB in all%n", rows, spark.sparkContext().master(),
+          executors, s.modelBytes() / 1e6, (s.trainRows() + s.testRows()) * 27 * 4 / 1e6);
+      try (var files = Files.list(heapDir)) {
+        for (Path f : files.sorted().toList()) {
+          List<long[]> samples = Files.readAllLines(f).stream().map(l -> l.trim().split(" "))
+              .map(v -> new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])}).toList();
+          long idle = samples.get(0)[1];
+          long preparing = samples.stream().filter(x -> x[0] < trainingFrom).mapToLong(x -> x[1]).max().orElse(0);
+          long training = samples.stream().filter(x -> x[0] >= trainingFrom).mapToLong(x -> x[1]).max().orElse(0);
+          System.out.printf(Locale.ROOT, "executor %s: live heap idle %.0f MB (Spark's own); peak above idle while "
+              + "reading, counting and encoding %.0f MB = %.1fx the model, while training, evaluating and "
+              + "publishing %.0f MB = %.1fx%n", f.getFileName(), idle / 1e6, (preparing - idle) / 1e6,
+              (double) (preparing - idle) / s.modelBytes(), (training - idle) / 1e6,
+              (double) (training - idle) / s.modelBytes());
+        }
+      }
+    } finally {
+      spark.stop();
+      org.apache.commons.io.FileUtils.deleteQuietly(out.toFile());
+    }
+  }
+
+  /** Samples the executor's live heap every second; appends "epoch-millis bytes" lines to a file named by executor. */
+  public static final class LiveHeap implements SparkPlugin {
+    @Override
+    public DriverPlugin driverPlugin() {
+      return null;
+    }
+
+    @Override
+    public ExecutorPlugin executorPlugin() {
+      return new ExecutorPlugin() {
+        private volatile boolean running = true;
+
+        @Override
+        public void init(PluginContext ctx, Map<String, String> extraConf) {
+          Path file = Path.of(ctx.conf().get(DIR), ctx.executorID());
+          Thread sampler = new Thread(() -> sample(file), "live-heap-sampler");
+          sampler.setDaemon(true);
+          sampler.start();
+        }
+
+        private void sample(Path file) {
+          while (running) {
+            System.gc();
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            try { // one line per sample, written at once: the JVM may end without a shutdown call
+              Files.writeString(file, System.currentTimeMillis() + " " + used + "\n", StandardCharsets.UTF_8,
+                  StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              Thread.sleep(1000);
+            } catch (IOException | InterruptedException e) {
+              return;
+            }
+          }
+        }
+
+        @Override
+        public void shutdown() {
+          running = false;
+        }
+      };
+    }
+  }
+}
