@@ -13,14 +13,16 @@ package org.amtl.core.data;
  * (B + 2)-float vector, and a batch's random rows cost one cache miss each, not four.
  */
 public final class FrequencyFeatures {
-  private final int rows;
-  private final int width;
-  private final int buckets;
+  /** Number of dense values after the one-hot bucket in s_i: u_i and the rank. */
+  public static final int TAIL = 2;
   private static final int PER_ROW = 4;
   private static final int BUCKET = 0; // as a float: exact for any bucket index
   private static final int WEIGHT = 1; // a_i = u_i
   private static final int RANK = 2; // normalized rank
   private static final int INVERSE_FREQUENCY = 3;
+  private final int rows;
+  private final int width;
+  private final int buckets;
   private final float[] perRow; // (rows, PER_ROW)
 
   private FrequencyFeatures(int rows, int buckets) {
@@ -79,9 +81,6 @@ public final class FrequencyFeatures {
   public int buckets() {
     return buckets;
   }
-
-  /** Number of dense values after the one-hot bucket in s_i: u_i and the rank. */
-  public static final int TAIL = 2;
 
   /**
    * s_i of rows ids[0..n) in the sparse form: the bucket (the one column of the one-hot part that is 1) into
