@@ -17,7 +17,7 @@ public final class Dense {
   private final int out;
   private float[] x; // cached input: dense (B, in), or the t dense values (B, t) after a one-hot column
   private int[] hot; // one-hot column per row, or null for a dense input
-  private int tail;
+  private int tailWidth; // t, for a one-hot input
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
@@ -61,7 +61,7 @@ public final class Dense {
   public float[] forwardOneHot(int[] hot, float[] tail, int t, int batch) {
     this.x = tail;
     this.hot = hot;
-    this.tail = t;
+    this.tailWidth = t;
     float[] w = startWithBias(batch);
     Gemm gemm = Gemm.get();
     int first = in - t; // W's row of the first tail input
@@ -118,13 +118,13 @@ public final class Dense {
 
   // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, the tail rows gain tail_iq * dy_i, in i order
   private void oneHotWeightGradient(float[] dy, float[] g) {
-    int first = in - tail;
+    int first = in - tailWidth;
     Gemm gemm = Gemm.get();
     for (int i = 0; i < batch; i++) {
       int di = i * out;
       gemm.axpy(1f, dy, di, g, weight.offset() + hot[i] * out, out);
-      for (int q = 0; q < tail; q++) {
-        gemm.axpy(x[i * tail + q], dy, di, g, weight.offset() + (first + q) * out, out);
+      for (int q = 0; q < tailWidth; q++) {
+        gemm.axpy(x[i * tailWidth + q], dy, di, g, weight.offset() + (first + q) * out, out);
       }
     }
   }

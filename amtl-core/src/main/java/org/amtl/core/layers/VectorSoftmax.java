@@ -27,7 +27,9 @@ final class VectorSoftmax extends Softmax {
   @Override
   public void rows(float[] z, int n, int d, float temperature, float[] probs) {
     if (d < L) {
-      new Scalar().rows(z, n, d, temperature, probs);
+      for (int i = 0; i < n; i++) {
+        row(z, i * d, d, temperature, probs);
+      }
       return;
     }
     int full = d - d % L;
