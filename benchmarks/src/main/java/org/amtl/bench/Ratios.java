@@ -43,6 +43,12 @@ public final class Ratios {
     System.out.printf(Locale.ROOT, "ReLU forward + backward of a 512 x 400 layer: %.1f us branch-free, %.1f us "
         + "written with branches: %.1fx faster%n", us.get("reluForwardBackward"), us.get("reluWithBranches"),
         us.get("reluWithBranches") / us.get("reluForwardBackward"));
+    System.out.printf(Locale.ROOT, "dense weight gradient x^T dy 416x512x400: %.1f GFLOP/s (%.0f%% of peak); output "
+        + "layer 400->1 forward + backward: %.1f us%n", gflops(gemmFlop, us.get("denseWeightGradient")),
+        100 * gflops(gemmFlop, us.get("denseWeightGradient")) / peak1, us.get("outputLayerForwardBackward"));
+    System.out.printf(Locale.ROOT, "softmax of 275 x 16 (one field's AMTL mask): %.1f us with FloatExp (vectorised), "
+        + "%.1f us with Math.exp: %.1fx faster%n", us.get("softmaxFloatExp"), us.get("softmaxMathExp"),
+        us.get("softmaxMathExp") / us.get("softmaxFloatExp"));
   }
 
   static double gflops(double flop, double microseconds) {

@@ -3,8 +3,8 @@ package org.amtl.core.layers;
 /**
  * e^x in float arithmetic, for the softmaxes of the AMTL mask and AutoEmb. {@code Math.exp} is a double-precision
  * call that the JIT may replace by a platform stub (the specification allows results to differ by an ulp between
- * platforms), ~17 ns a call on the benchmark machine; this one is a short chain of fused multiply-adds and bit
- * operations: ~5 ns scalar, a vector of them at a time in {@code VectorSoftmax}, the same floats on every JVM and CPU.
+ * platforms) and is slow next to the rest of a softmax; this one is a short chain of fused multiply-adds and bit
+ * operations, a vector of them at a time in {@code VectorSoftmax}, and gives the same floats on every JVM and CPU.
  *
  * <p>Method: x = k ln2 + r with k = round(x / ln2) and |r| <= ln2 / 2 (ln2 split in two floats so that r is
  * nearly exact), e^r by its Taylor series to r^7 (truncation below 5e-9 relative), times 2^k built from the

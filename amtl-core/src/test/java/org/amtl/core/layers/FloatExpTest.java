@@ -26,7 +26,7 @@ class FloatExpTest {
   }
 
   @Test
-  void exactWhereTheSeriesIsExact() {
+  void exactAtZeroAndWithinTwoUlpAtPowersOfTwo() {
     assertEquals(1f, FloatExp.exp(0f));
     assertEquals(1f, FloatExp.exp(-0f));
     for (int k = -120; k <= 120; k += 7) {
