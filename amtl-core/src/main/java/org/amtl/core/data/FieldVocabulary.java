@@ -3,9 +3,9 @@ package org.amtl.core.data;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.amtl.core.util.StringRowIndex;
 
 /**
  * The vocabulary of one field. Row 0 is the out-of-vocabulary (OOV) row; rows 1..n hold the values seen at
@@ -16,9 +16,9 @@ public final class FieldVocabulary {
   public static final int OOV = 0;
 
   private final String name;
-  private final String[] values; // values[id - 1]
+  private final String[] values; // values[id - 1]; null in a counts-only vocabulary
   private final long[] counts; // counts[id], counts[0] = 0 (OOV)
-  private volatile Map<String, Integer> index; // built on first lookup; volatile: tasks share one instance
+  private volatile StringRowIndex index; // built on first lookup; volatile: tasks share one instance
 
   private FieldVocabulary(String name, String[] values, long[] counts) {
     this.name = name;
@@ -65,11 +65,15 @@ public final class FieldVocabulary {
 
   private record ValueCount(String value, long count) {}
 
-  /** Builds directly from values already in row order and their counts (counts[0] is the OOV row's). */
+  /**
+   * Builds directly from values already in row order and their counts (counts[0] is the OOV row's); null values
+   * make a vocabulary of counts only.
+   */
   public static FieldVocabulary ofRows(String name, String[] values, long[] counts) {
-    if (counts.length != values.length + 1) {
+    if (counts.length < 1 || values != null && counts.length != values.length + 1) {
       throw new IllegalArgumentException("field '" + name + "': counts.length = " + counts.length
-          + " (expected values.length + 1 = " + (values.length + 1) + ")");
+          + " (expected " + (values == null ? "at least 1, the OOV row" : "values.length + 1 = " + (values.length + 1))
+          + ")");
     }
     for (int i = 2; i < counts.length; i++) {
       if (counts[i] > counts[i - 1]) {
@@ -77,7 +81,17 @@ public final class FieldVocabulary {
             + " (expected rows ordered by count, <= " + counts[i - 1] + ")");
       }
     }
-    return new FieldVocabulary(name, values.clone(), counts.clone());
+    return new FieldVocabulary(name, values == null ? null : values.clone(), counts.clone());
+  }
+
+  /** The same rows and counts without the values (which {@link #value} and {@link #idOf} then refuse). */
+  public FieldVocabulary countsOnly() {
+    return new FieldVocabulary(name, null, counts);
+  }
+
+  /** False for a vocabulary of counts only. */
+  public boolean hasValues() {
+    return values != null;
   }
 
   public String name() {
@@ -91,7 +105,7 @@ public final class FieldVocabulary {
 
   /** Number of in-vocabulary values (rows minus OOV). */
   public int size() {
-    return values.length;
+    return counts.length - 1;
   }
 
   public long count(int id) {
@@ -100,7 +114,7 @@ public final class FieldVocabulary {
 
   /** The value of row {@code id}, or null for OOV. */
   public String value(int id) {
-    return id == OOV ? null : values[id - 1];
+    return id == OOV ? null : values()[id - 1];
   }
 
   /** Row id of {@code value}; null and unseen values map to OOV. */
@@ -108,14 +122,16 @@ public final class FieldVocabulary {
     if (value == null) {
       return OOV;
     }
-    if (index == null) {
-      Map<String, Integer> m = new HashMap<>(values.length * 2);
-      for (int i = 0; i < values.length; i++) {
-        m.put(values[i], i + 1);
+    StringRowIndex i = index;
+    if (i == null) {
+      try {
+        i = new StringRowIndex(values());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("field '" + name + "': " + e.getMessage(), e);
       }
-      index = m;
+      index = i;
     }
-    return index.getOrDefault(value, OOV);
+    return i.rowOf(value) + 1; // row r of values is id r + 1; not found (-1) is OOV
   }
 
   /** A copy of the per-row counts (index = row id). */
@@ -123,9 +139,16 @@ public final class FieldVocabulary {
     return counts.clone();
   }
 
+  private String[] values() {
+    if (values == null) {
+      throw new IllegalStateException("field '" + name + "': this vocabulary holds counts only, no values");
+    }
+    return values;
+  }
+
   @Override
   public String toString() {
-    return "FieldVocabulary[" + name + ", " + values.length + " values, top " + Arrays.toString(
-        Arrays.copyOf(values, Math.min(3, values.length))) + "]";
+    return "FieldVocabulary[" + name + ", " + size() + " values, " + (values == null ? "counts only"
+        : "top " + Arrays.toString(Arrays.copyOf(values, Math.min(3, values.length)))) + "]";
   }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The vocabularies of all fields, in field order. Binary form: int fields, then per field: UTF name, int n,
- * n length-prefixed UTF-8 values (row order), (n + 1) longs of counts.
+ * n length-prefixed UTF-8 values (row order), (n + 1) longs of counts. A vocabulary of counts only
+ * ({@link #countsOnly()}) writes {@code -1 - n} for n and no values.
  */
 public final class Vocabulary {
   private final List<FieldVocabulary> fields;
@@ -43,12 +44,20 @@ public final class Vocabulary {
     throw new IllegalArgumentException("unknown field '" + name + "'");
   }
 
+  /**
+   * The same fields and counts without the values: all a training worker needs (the model's table sizes and
+   * frequency features), without the strings and their index, often the larger part.
+   */
+  public Vocabulary countsOnly() {
+    return new Vocabulary(fields.stream().map(FieldVocabulary::countsOnly).toList());
+  }
+
   public void write(DataOutput out) throws IOException {
     out.writeInt(fields.size());
     for (FieldVocabulary fv : fields) {
       out.writeUTF(fv.name());
-      out.writeInt(fv.size());
-      for (int id = 1; id <= fv.size(); id++) {
+      out.writeInt(fv.hasValues() ? fv.size() : -1 - fv.size());
+      for (int id = 1; fv.hasValues() && id <= fv.size(); id++) {
         byte[] b = fv.value(id).getBytes(StandardCharsets.UTF_8);
         out.writeInt(b.length);
         out.write(b);
@@ -65,11 +74,10 @@ public final class Vocabulary {
     for (int f = 0; f < fields; f++) {
       String name = in.readUTF();
       int n = in.readInt();
-      if (n < 0) {
-        throw new IOException("field '" + name + "': " + n + " values (expected >= 0)");
-      }
-      String[] values = new String[n];
-      for (int i = 0; i < n; i++) {
+      boolean countsOnly = n < 0;
+      n = countsOnly ? -1 - n : n;
+      String[] values = countsOnly ? null : new String[n];
+      for (int i = 0; !countsOnly && i < n; i++) {
         byte[] b = new byte[in.readInt()];
         in.readFully(b);
         values[i] = new String(b, StandardCharsets.UTF_8);

@@ -1,7 +1,17 @@
 package org.amtl.core.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +47,33 @@ class VocabularyTest {
     assertEquals(0f, ff.weight(FieldVocabulary.OOV));
     assertEquals(0, ff.bucket(FieldVocabulary.OOV));
     assertEquals(23, FrequencyFeatures.bucketOf(1L << 40, 24)); // capped
+  }
+
+  private static Vocabulary roundTrip(Vocabulary v) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    v.write(new DataOutputStream(b));
+    return Vocabulary.read(new DataInputStream(new ByteArrayInputStream(b.toByteArray())));
+  }
+
+  @Test
+  void countsOnlyKeepsRowsAndCountsAndRefusesValueLookups() throws IOException {
+    Vocabulary full = new Vocabulary(List.of(FieldVocabulary.fromCounts("f", Map.of("x", 9L, "y", 4L), 1),
+        FieldVocabulary.fromCounts("g", Map.of(), 1)));
+    Vocabulary back = roundTrip(full);
+    assertEquals("y", back.field(0).value(2));
+    Vocabulary counts = roundTrip(full.countsOnly());
+    for (int f = 0; f < 2; f++) {
+      assertEquals(full.field(f).name(), counts.field(f).name());
+      assertEquals(full.field(f).size(), counts.field(f).size());
+      assertArrayEquals(full.field(f).counts(), counts.field(f).counts());
+      assertTrue(full.field(f).hasValues());
+      assertFalse(counts.field(f).hasValues());
+    }
+    assertEquals(FieldVocabulary.OOV, counts.field(0).idOf(null));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> counts.field(0).idOf("x"));
+    assertTrue(e.getMessage().contains("field 'f'") && e.getMessage().contains("counts only"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> counts.field(0).value(1));
+    assertEquals(FrequencyFeatures.of(full.field(0), 24).weight(2), FrequencyFeatures.of(counts.field(0), 24)
+        .weight(2));
   }
 }
