@@ -9,14 +9,13 @@ import org.amtl.core.data.Vocabulary;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
 import org.amtl.core.model.CtrModel;
-import org.amtl.core.model.ModelState;
 import org.amtl.core.train.LocalTrainer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Scores the test split with a broadcast model: each partition returns mergeable summaries, merged on the driver
+ * Scores the test split with a published model: each partition returns mergeable summaries, merged on the driver
  * in partition order, so the AUC is exact over all scores and every figure is the same however tasks ran.
  */
 final class EvalStage {
@@ -25,9 +24,9 @@ final class EvalStage {
 
   private EvalStage() {}
 
-  static Result evaluate(JavaRDD<ExampleBlock> test, Broadcast<Vocabulary> vocab, Broadcast<ModelState> state,
+  static Result evaluate(JavaRDD<ExampleBlock> test, Broadcast<Vocabulary> counts, ModelExchange.Published state,
       Map<String, String> config, int buckets, int fields) {
-    List<EvalPart> parts = test.mapPartitionsWithIndex(new EvalTask(vocab, state, config, buckets), true).collect();
+    List<EvalPart> parts = test.mapPartitionsWithIndex(new EvalTask(counts, state, config, buckets), true).collect();
     EvalSummary summary = new EvalSummary();
     BucketedAuc perBucket = new BucketedAuc(fields, buckets);
     for (EvalPart p : parts) { // partition order
@@ -38,22 +37,21 @@ final class EvalStage {
   }
 
   static final class EvalTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<EvalPart>> {
-    private final Broadcast<Vocabulary> vocab;
-    private final Broadcast<ModelState> state;
+    private final Broadcast<Vocabulary> counts;
+    private final ModelExchange.Published state;
     private final Map<String, String> config;
     private final int buckets;
 
-    EvalTask(Broadcast<Vocabulary> vocab, Broadcast<ModelState> state, Map<String, String> config, int buckets) {
-      this.vocab = vocab;
+    EvalTask(Broadcast<Vocabulary> counts, ModelExchange.Published state, Map<String, String> config, int buckets) {
+      this.counts = counts;
       this.state = state;
       this.config = config;
       this.buckets = buckets;
     }
 
     @Override
-    public Iterator<EvalPart> call(Integer partition, Iterator<ExampleBlock> blocks) {
-      CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
-      model.load(state.value());
+    public Iterator<EvalPart> call(Integer partition, Iterator<ExampleBlock> blocks) throws java.io.IOException {
+      CtrModel model = ExecutorModels.holding(counts.id(), config, counts.value(), state);
       LocalTrainer.Evaluation e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
           .evaluate(blocks.next(), buckets); // one block per partition
       return List.of(new EvalPart(partition, e.summary(), e.perBucket())).iterator();

@@ -9,6 +9,7 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.DimsByFrequency;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -98,13 +99,15 @@ public final class ExperimentJob {
     EvalStage.Result[] eval = new EvalStage.Result[1];
     long[] evalNanos = new long[1];
     long start = System.nanoTime();
+    Path exchange = new Path(config.get(Keys.OUTPUT_PATH), ".experiment-" + config.get(Keys.EXPERIMENT_NAME)
+        + ".rounds");
     List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, data.train(), data.trainCounts(),
-        data.vocabBroadcast(), config, null, (state, round, last) -> {
+        data.countsBroadcast(), config, null, exchange, (state, round, last) -> {
           if (!last) {
             return new double[] {Double.NaN, Double.NaN};
           }
           long t = System.nanoTime();
-          eval[0] = EvalStage.evaluate(data.test(), data.vocabBroadcast(), state, shipped, buckets,
+          eval[0] = EvalStage.evaluate(data.test(), data.countsBroadcast(), state, shipped, buckets,
               data.vocab().numFields());
           evalNanos[0] += System.nanoTime() - t;
           return new double[] {eval[0].summary().auc(), eval[0].summary().logloss()};

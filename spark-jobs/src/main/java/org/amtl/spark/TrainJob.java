@@ -104,15 +104,22 @@ public final class TrainJob {
     return b.getOrCreate();
   }
 
-  /** The input read, split, counted and encoded: what every training run on it shares. */
+  /**
+   * The input read, split, counted and encoded: what every training run on it shares. Training and evaluation
+   * tasks build their models from {@code countsBroadcast} (the vocabulary without its values); the full
+   * vocabulary is only for encoding, so executors drop it once the examples are cached (it is fetched again
+   * should a lost partition need encoding anew).
+   */
   record Prepared(InputStage.Input input, Vocabulary vocab, Broadcast<Vocabulary> vocabBroadcast,
-      JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test, long[] trainCounts, long trainRows, long testRows) {
-    /** Frees the cached examples, the input and the vocabulary broadcast. */
+      Broadcast<Vocabulary> countsBroadcast, JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test,
+      long[] trainCounts, long trainRows, long testRows) {
+    /** Frees the cached examples, the input and the vocabulary broadcasts. */
     void release() {
       train.unpersist();
       test.unpersist();
       input.release();
       vocabBroadcast.destroy();
+      countsBroadcast.destroy();
     }
   }
 
@@ -137,6 +144,7 @@ public final class TrainJob {
     long[] trainCounts = EncodeStage.countPerPartition(train);
     long trainRows = java.util.Arrays.stream(trainCounts).sum();
     long testRows = java.util.Arrays.stream(EncodeStage.countPerPartition(test)).sum();
+    vocabBroadcast.unpersist(false);
     timer.done("encode and lay out examples");
     if (trainRows == 0 || testRows == 0) {
       throw new IllegalArgumentException((input.paths().isEmpty() ? "generated log" : "input " + input.paths())
@@ -145,7 +153,8 @@ public final class TrainJob {
     LOG.info("{} train rows in {} partitions {}, {} test rows; vocabulary sizes {}", trainRows, partitions,
         java.util.Arrays.toString(trainCounts), testRows,
         vocab.fields().stream().map(f -> f.name() + "=" + f.size()).toList());
-    return new Prepared(input, vocab, vocabBroadcast, train, test, trainCounts, trainRows, testRows);
+    return new Prepared(input, vocab, vocabBroadcast, sc.broadcast(vocab.countsOnly()), train, test, trainCounts,
+        trainRows, testRows);
   }
 
   public static Summary run(SparkSession spark, AmtlConfig config) throws IOException {
@@ -170,7 +179,7 @@ public final class TrainJob {
     StageTimer timer = new StageTimer();
     Prepared data = prepare(spark, config, timer);
     Vocabulary vocab = data.vocab();
-    Broadcast<Vocabulary> vocabBroadcast = data.vocabBroadcast();
+    Broadcast<Vocabulary> counts = data.countsBroadcast();
     InputStage.Input input = data.input();
     JavaRDD<ExampleBlock> train = data.train();
     JavaRDD<ExampleBlock> test = data.test();
@@ -193,12 +202,14 @@ public final class TrainJob {
     Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
         : new Checkpoints(new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH)), runId,
             fingerprint(config, input, trainCounts, vocab), hadoop);
-    List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, vocabBroadcast, config,
-        checkpoints, (state, round, last) -> {
+    org.apache.hadoop.fs.Path exchange = new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH),
+        "." + runId + ".rounds");
+    List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, counts, config,
+        checkpoints, exchange, (state, round, last) -> {
           if (!last && !config.getBoolean(Keys.EVAL_PER_ROUND)) {
             return new double[] {Double.NaN, Double.NaN};
           }
-          lastEval[0] = EvalStage.evaluate(test, vocabBroadcast, state, shipped, buckets, vocab.numFields());
+          lastEval[0] = EvalStage.evaluate(test, counts, state, shipped, buckets, vocab.numFields());
           return new double[] {lastEval[0].summary().auc(), lastEval[0].summary().logloss()};
         }, timer);
     timer.done("train: wrap up");

@@ -1,5 +1,6 @@
 package org.amtl.spark;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,6 +16,8 @@ import org.amtl.core.model.ModelState;
 import org.amtl.core.train.LocalTrainer;
 import org.amtl.core.util.Seeds;
 import org.amtl.core.util.Shuffles;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -23,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Data-parallel training with parameter averaging. Each round broadcasts the model; every partition trains its
- * slice of the round (a 1/roundsPerEpoch share of its rows, shuffled per epoch from the seed) on a copy; the
- * driver collects the results, which Spark returns in partition order whatever order the tasks finished in, and
- * averages them in that order (dense: weighted by examples; rows: mean over the partitions that changed them).
- * Broadcasts are destroyed when their round ends.
+ * Data-parallel training with parameter averaging. Each round the driver publishes the model to the exchange
+ * folder ({@link ModelExchange}); every partition trains its slice of the round (a 1/roundsPerEpoch share of its
+ * rows, shuffled per epoch from the seed) on its thread's copy and writes the rows it changed; the driver reads
+ * the results, which Spark returns in partition order whatever order the tasks finished in, and averages them in
+ * that order (dense: weighted by examples; rows: mean over the partitions that changed them).
  */
 final class TrainStage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
@@ -35,21 +38,33 @@ final class TrainStage {
   /** Per-round figures, for the log, the report and the manifest. */
   record RoundStats(int round, double trainLoss, long examples, double seconds, double testAuc, double testLogloss) {}
 
-  /** Called after each round with the averaged model's state broadcast, to evaluate it. */
+  /** Called after each round with the averaged model's published state, to evaluate it. */
   interface AfterRound {
-    double[] evaluate(Broadcast<ModelState> state, int round, boolean last);
+    double[] evaluate(ModelExchange.Published state, int round, boolean last);
   }
 
   private TrainStage() {}
 
   /**
    * Runs every round not yet done, resuming from the last checkpoint when there is one (checkpoints may be null:
-   * none are read or written). Adds each round's time to {@code timer} (tasks, averaging, broadcast, evaluation,
-   * checkpoints). Returns the figures of all rounds.
+   * none are read or written), exchanging the model through the folder {@code exchangeDir}, which is deleted at
+   * the end. Adds each round's time to {@code timer} (tasks, averaging, writing the state, evaluation, checkpoints).
+   * Returns the figures of all rounds.
    */
   static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train, long[] perPartition,
-      Broadcast<Vocabulary> vocab, AmtlConfig config, Checkpoints checkpoints, AfterRound afterRound,
-      StageTimer timer) throws java.io.IOException {
+      Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints, Path exchangeDir,
+      AfterRound afterRound, StageTimer timer) throws IOException {
+    ModelExchange exchange = new ModelExchange(exchangeDir, sc.hadoopConfiguration());
+    try {
+      return train(sc, model, train, perPartition, counts, config, checkpoints, exchange, afterRound, timer);
+    } finally {
+      exchange.clear();
+    }
+  }
+
+  private static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train,
+      long[] perPartition, Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints,
+      ModelExchange exchange, AfterRound afterRound, StageTimer timer) throws IOException {
     int epochs = config.getInt(Keys.EPOCHS);
     int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
     int total = epochs * roundsPerEpoch;
@@ -68,8 +83,8 @@ final class TrainStage {
     }
     int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
-    Broadcast<ModelState> state = sc.broadcast(model.snapshot());
-    timer.done("train: set up (model, resume, first broadcast)");
+    ModelExchange.Published state = exchange.publish(model, first);
+    timer.done("train: set up (model, resume, first state written)");
     if (first == total) { // every round was done before the restart: only the final evaluation is needed
       afterRound.evaluate(state, total - 1, true);
     }
@@ -77,19 +92,17 @@ final class TrainStage {
       long roundStart = System.nanoTime();
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch %d)", r + 1, total,
           r / roundsPerEpoch + 1));
-      RoundTask task = new RoundTask(vocab, state, shipped, r / roundsPerEpoch, r % roundsPerEpoch, roundsPerEpoch,
-          seed);
+      RoundTask task = new RoundTask(counts, state, shipped, r, roundsPerEpoch, seed);
       List<RoundResult> results = train.mapPartitionsWithIndex(task, true).collect();
       long tasksDone = System.nanoTime();
       timer.add("train: partition tasks", (tasksDone - roundStart) / 1e9);
-      state.destroy();
       List<ModelState> states = new ArrayList<>();
       List<Long> weights = new ArrayList<>();
       long examples = 0;
       double lossSum = 0;
       for (RoundResult res : results) { // partition order
         if (res.examples() > 0) {
-          states.add(res.state());
+          states.add(exchange.readResult(res.stateFile()));
           weights.add(res.examples());
           examples += res.examples();
           lossSum += res.lossSum();
@@ -98,11 +111,13 @@ final class TrainStage {
       if (!states.isEmpty()) {
         model.load(ModelState.average(states, weights.stream().mapToLong(Long::longValue).toArray()));
       }
+      states.clear();
+      exchange.endRound(r);
       long averaged = System.nanoTime();
       timer.add("train: average", (averaged - tasksDone) / 1e9);
-      state = sc.broadcast(model.snapshot());
+      state = exchange.publish(model, r + 1);
       long broadcast = System.nanoTime();
-      timer.add("train: broadcast", (broadcast - averaged) / 1e9);
+      timer.add("train: write state", (broadcast - averaged) / 1e9);
       boolean last = r == total - 1;
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
       double[] eval = afterRound.evaluate(state, r, last);
@@ -123,47 +138,45 @@ final class TrainStage {
               : String.format(Locale.ROOT, "%.5f", s.testAuc()), examples, rowsPerRound / Math.max(seconds, 1e-9),
           eta));
     }
-    state.destroy();
     sc.setJobDescription(null);
     return stats;
   }
 
-  /** Trains one partition's slice of one round on a copy of the broadcast model. */
+  /** Trains one partition's slice of one round on the thread's copy of the published model. */
   static final class RoundTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<RoundResult>> {
-    private final Broadcast<Vocabulary> vocab;
-    private final Broadcast<ModelState> state;
+    private final Broadcast<Vocabulary> counts;
+    private final ModelExchange.Published state;
     private final Map<String, String> config;
-    private final int epoch;
-    private final int slice;
+    private final int round;
     private final int slices;
     private final long seed;
 
-    RoundTask(Broadcast<Vocabulary> vocab, Broadcast<ModelState> state, Map<String, String> config, int epoch,
-        int slice, int slices, long seed) {
-      this.vocab = vocab;
+    RoundTask(Broadcast<Vocabulary> counts, ModelExchange.Published state, Map<String, String> config, int round,
+        int slices, long seed) {
+      this.counts = counts;
       this.state = state;
       this.config = config;
-      this.epoch = epoch;
-      this.slice = slice;
+      this.round = round;
       this.slices = slices;
       this.seed = seed;
     }
 
     @Override
-    public Iterator<RoundResult> call(Integer partition, Iterator<ExampleBlock> blocks) {
+    public Iterator<RoundResult> call(Integer partition, Iterator<ExampleBlock> blocks) throws IOException {
       ExampleBlock block = blocks.next(); // the encoder makes one block per partition
+      int slice = round % slices;
       int from = (int) ((long) slice * block.size() / slices);
       int to = (int) ((long) (slice + 1) * block.size() / slices);
       int[] order = Shuffles.range(from, to, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice,
-          epoch)));
-      CtrModel model = ExecutorModels.get(vocab.id(), config, vocab.value());
-      model.load(state.value());
+          round / slices)));
+      CtrModel model = ExecutorModels.holding(counts.id(), config, counts.value(), state);
+      ExecutorModels.changing();
       model.clearTouched();
       LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
           .train(block, order, null);
       double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
-      return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, model.snapshotTouched()))
-          .iterator();
+      String file = state.exchange().writeTouched(model, round, partition, TaskContext.get().taskAttemptId());
+      return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, file)).iterator();
     }
   }
 }
