@@ -15,7 +15,6 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     kryo.register(Vocabulary.class, new CodecSerializer<>((v, out) -> v.write(out), Vocabulary::read));
     kryo.register(RoundResult.class, new CodecSerializer<>(RoundResult::write, RoundResult::read));
-    kryo.register(EvalPart.class, new CodecSerializer<>(EvalPart::write, EvalPart::read));
     kryo.register(ExampleBlock.class, new CodecSerializer<>((b, out) -> b.write(out), ExampleBlock::read));
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
     // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)

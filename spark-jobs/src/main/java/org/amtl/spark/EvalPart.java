@@ -6,7 +6,10 @@ import java.io.IOException;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
 
-/** One partition's evaluation: mergeable summaries, combined on the driver in partition order. */
+/**
+ * One partition's evaluation: mergeable summaries, written by its task to the exchange folder and combined on the
+ * driver in partition order.
+ */
 record EvalPart(int partition, EvalSummary summary, BucketedAuc perBucket) {
   static void write(EvalPart p, DataOutputStream out) throws IOException {
     out.writeInt(p.partition);

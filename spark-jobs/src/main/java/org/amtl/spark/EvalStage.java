@@ -1,5 +1,6 @@
 package org.amtl.spark;
 
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.train.LocalTrainer;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,18 +27,25 @@ final class EvalStage {
   private EvalStage() {}
 
   static Result evaluate(JavaRDD<ExampleBlock> test, Broadcast<Vocabulary> counts, ModelExchange.Published state,
-      Map<String, String> config, int buckets, int fields) {
-    List<EvalPart> parts = test.mapPartitionsWithIndex(new EvalTask(counts, state, config, buckets), true).collect();
+      Map<String, String> config, int buckets, int fields) throws IOException {
+    String folder = EvalTask.folder(state);
+    List<String> files = test.mapPartitionsWithIndex(new EvalTask(counts, state, config, buckets), true).collect();
     EvalSummary summary = new EvalSummary();
     BucketedAuc perBucket = new BucketedAuc(fields, buckets);
-    for (EvalPart p : parts) { // partition order
+    for (String file : files) { // partition order
+      EvalPart p = state.exchange().readPart(file, EvalPart::read);
       summary.merge(p.summary());
       perBucket.merge(p.perBucket());
     }
+    state.exchange().remove(folder);
     return new Result(summary, perBucket);
   }
 
-  static final class EvalTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<EvalPart>> {
+  /**
+   * Scores one partition with the published state; writes its summaries to the exchange folder (per-bucket AUC
+   * summaries hold every distinct score per field: too large to send back as a task result) and returns the path.
+   */
+  static final class EvalTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<String>> {
     private final Broadcast<Vocabulary> counts;
     private final ModelExchange.Published state;
     private final Map<String, String> config;
@@ -50,11 +59,18 @@ final class EvalStage {
     }
 
     @Override
-    public Iterator<EvalPart> call(Integer partition, Iterator<ExampleBlock> blocks) throws java.io.IOException {
+    public Iterator<String> call(Integer partition, Iterator<ExampleBlock> blocks) throws IOException {
       CtrModel model = ExecutorModels.holding(counts.id(), config, counts.value(), state);
       LocalTrainer.Evaluation e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
           .evaluate(blocks.next(), buckets); // one block per partition
-      return List.of(new EvalPart(partition, e.summary(), e.perBucket())).iterator();
+      String file = state.exchange().writePart(folder(state), partition, TaskContext.get().taskAttemptId(),
+          EvalPart::write, new EvalPart(partition, e.summary(), e.perBucket()));
+      return List.of(file).iterator();
+    }
+
+    /** The exchange folder of the evaluations of one published state. */
+    static String folder(ModelExchange.Published state) {
+      return "eval-" + state.roundsDone();
     }
   }
 }

@@ -21,7 +21,8 @@ import org.apache.spark.util.SerializableConfiguration;
  * beside the task's own training copy, and a result travels as a copy, then as bytes. Here the driver writes the
  * averaged state once per round ({@code model-<rounds done>.bin}); a task streams it straight into its training
  * copy and streams the rows it changed into {@code round-<r>/part-<partition>-<attempt>.bin}; the driver reads
- * those back in partition order. A worker so holds one copy of the model and a 64 KiB buffer.
+ * those back in partition order. Evaluations write their summaries there too ({@link #writePart}). A worker so
+ * holds its training copy and a 64 KiB buffer where it held the copy, the broadcast twice and serialized results.
  *
  * <p>The folder must be reachable from the driver and every executor under the same name (HDFS, S3, or a local
  * folder when they share one machine). It is emptied when a run starts and deleted when training ends.
@@ -31,7 +32,7 @@ final class ModelExchange implements Serializable {
   private static final int BUFFER = 1 << 16;
 
   /** A state the driver wrote for tasks to load: where it is and how to read it. */
-  record Published(ModelExchange exchange, String path) implements Serializable {
+  record Published(ModelExchange exchange, String path, int roundsDone) implements Serializable {
     /** Loads the state into a training copy (all of it: dense values, optimizer state, every row). */
     void loadInto(CtrModel model) throws IOException {
       exchange.readInto(path, model);
@@ -59,7 +60,7 @@ final class ModelExchange implements Serializable {
     Path file = new Path(dir, "model-" + roundsDone + ".bin");
     write(file, model, false);
     fs().delete(new Path(dir, "model-" + (roundsDone - 1) + ".bin"), false);
-    return new Published(this, file.toString());
+    return new Published(this, file.toString(), roundsDone);
   }
 
   /** Task: writes the dense state and the rows changed since the last clear; returns the file's path. */
@@ -81,6 +82,33 @@ final class ModelExchange implements Serializable {
   /** Driver: removes a round's result files once they are averaged. */
   void endRound(int round) throws IOException {
     fs().delete(roundDir(round), true);
+  }
+
+  /**
+   * Task: writes a partition's result other than rows (an evaluation's summaries) under {@code folder}, so it
+   * reaches the driver without a serialized copy in the executor's memory; returns the file's path.
+   */
+  <T> String writePart(String folder, int partition, long attempt, CodecSerializer.Writer<T> writer, T value)
+      throws IOException {
+    Path file = new Path(new Path(dir, folder), "part-" + partition + "-" + attempt + ".bin");
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs().create(file, true), BUFFER))) {
+      writer.write(value, out);
+    }
+    return file.toString();
+  }
+
+  /** Driver: reads a file written by {@link #writePart}. */
+  <T> T readPart(String path, CodecSerializer.Reader<T> reader) throws IOException {
+    try (DataInputStream in = open(new Path(path))) {
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new IOException("task result " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Driver: removes a folder of {@link #writePart} files once they are read. */
+  void remove(String folder) throws IOException {
+    fs().delete(new Path(dir, folder), true);
   }
 
   /** Driver: removes the folder. */

@@ -40,7 +40,7 @@ final class TrainStage {
 
   /** Called after each round with the averaged model's published state, to evaluate it. */
   interface AfterRound {
-    double[] evaluate(ModelExchange.Published state, int round, boolean last);
+    double[] evaluate(ModelExchange.Published state, int round, boolean last) throws IOException;
   }
 
   private TrainStage() {}
@@ -55,11 +55,19 @@ final class TrainStage {
       Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints, Path exchangeDir,
       AfterRound afterRound, StageTimer timer) throws IOException {
     ModelExchange exchange = new ModelExchange(exchangeDir, sc.hadoopConfiguration());
+    List<RoundStats> stats;
     try {
-      return train(sc, model, train, perPartition, counts, config, checkpoints, exchange, afterRound, timer);
-    } finally {
-      exchange.clear();
+      stats = train(sc, model, train, perPartition, counts, config, checkpoints, exchange, afterRound, timer);
+    } catch (RuntimeException | IOException e) {
+      try {
+        exchange.clear();
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup); // the training error is the one to report
+      }
+      throw e;
     }
+    exchange.clear();
+    return stats;
   }
 
   private static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train,

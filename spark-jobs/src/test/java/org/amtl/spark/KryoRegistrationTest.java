@@ -13,8 +13,6 @@ import org.amtl.core.data.Example;
 import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
-import org.amtl.core.metrics.BucketedAuc;
-import org.amtl.core.metrics.EvalSummary;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
@@ -55,11 +53,6 @@ class KryoRegistrationTest {
     assertArrayEquals(new int[] {0, 1}, block.example(0).ids()[1]);
     assertArrayEquals(new int[] {2}, block.example(1).ids()[0]);
     assertArrayEquals(new int[] {0}, block.example(1).ids()[1], "an empty bag is the OOV row");
-
-    EvalSummary summary = new EvalSummary().add(new float[] {0.2f, 0.9f}, new float[] {0, 1}, 2);
-    EvalPart p = roundTrip(new EvalPart(1, summary, new BucketedAuc(2, 24)));
-    assertEquals(1.0, p.summary().auc());
-    assertEquals(summary.logloss(), p.summary().logloss());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.amtl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,17 @@ class ModelExchangeTest {
     String result = state.exchange().writeTouched(worker, 3, 1, 42);
     assertTrue(result.endsWith("round-3/part-1-42.bin"), result);
     assertArrayEquals(bytes(worker.snapshotTouched()), bytes(exchange.readResult(result)));
+
+    org.amtl.core.metrics.EvalSummary summary = new org.amtl.core.metrics.EvalSummary()
+        .add(new float[] {0.2f, 0.9f, 0.4f}, new float[] {0, 1, 1}, 3);
+    String part = state.exchange().writePart("eval-3", 2, 7, EvalPart::write,
+        new EvalPart(2, summary, new org.amtl.core.metrics.BucketedAuc(2, 24)));
+    EvalPart back = exchange.readPart(part, EvalPart::read);
+    assertEquals(2, back.partition());
+    assertEquals(summary.auc(), back.summary().auc());
+    assertEquals(summary.logloss(), back.summary().logloss());
+    exchange.remove("eval-3");
+    assertFalse(Files.exists(folder.resolve("eval-3")));
 
     exchange.publish(driver, 4);
     assertFalse(Files.exists(folder.resolve("model-3.bin")), "only the latest state is kept");

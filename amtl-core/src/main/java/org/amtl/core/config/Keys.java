@@ -144,7 +144,9 @@ public final class Keys {
 
   // ---- the Spark job: output
   public static final ConfigKey<String> OUTPUT_PATH = add(stringKey("output.path", "amtl-output",
-      "Output root (any Hadoop path); each run publishes <output.path>/<runId>/.", ".+", "a path"));
+      "Output root (any Hadoop path); each run publishes <output.path>/<runId>/. While it trains, the model "
+          + "passes between driver and executors through <output.path>/.<runId>.rounds/, so executors must reach it "
+          + "too (HDFS, S3; a local folder only on one machine).", ".+", "a path"));
   public static final ConfigKey<String> OUTPUT_RUN_ID = add(stringKey("output.runId", "",
       "Run id, the name of the published folder. Empty: the start time, yyyyMMdd-HHmmss (UTC).",
       "[A-Za-z0-9._-]*", "letters, digits, '.', '_' or '-'"));
