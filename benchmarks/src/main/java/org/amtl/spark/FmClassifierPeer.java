@@ -80,7 +80,7 @@ public final class FmClassifierPeer {
     TrainJob.Summary s = TrainJob.run(spark, config);
     Map<String, Double> t = s.stageSeconds();
     double train = t.getOrDefault("train: partition tasks", 0.0) + t.getOrDefault("train: average", 0.0)
-        + t.getOrDefault("train: broadcast", 0.0);
+        + t.getOrDefault("train: write state", 0.0);
     double rate = (double) passes * s.trainRows() / train;
     System.out.printf(Locale.ROOT, "%-12s %,9.0f samples/s (%,d train rows in %.1f s of training), test AUC %.4f, "
         + "storage %.1f%%%n", name, rate, s.trainRows(), train, s.auc(), 100 * s.storageRatio());

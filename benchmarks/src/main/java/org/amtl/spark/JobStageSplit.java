@@ -12,9 +12,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The whole job's time split by stage, at default settings, on a generated click log written to Parquet first (26
  * fields; rows from the first argument, default 1,000,000): read and check, count, encode, the training rounds (partition tasks, parameter
- * averaging, broadcast, checkpoints), evaluation and publishing. Prints each stage's share and averaging's share of
+ * averaging, writing the state, checkpoints), evaluation and publishing. Prints each stage's share and averaging's share of
  * the rounds, and the JVM's peak heap against the model's parameter and optimizer bytes (in local mode one JVM
- * holds the driver's model, one training copy per task thread, the broadcast state and the cached examples). Lives
+ * holds the driver's model, one training copy per task thread, the state read back and the cached examples). Lives
  * in the job's package because the job's stages are package-private.
  * With {@code live}, prints only the peak of live objects instead (see {@link HeapPeak}).
  * Usage: {@code JobStageSplit [rows] [live]}.
@@ -109,12 +109,12 @@ public final class JobStageSplit {
       t.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-48s %7.1f s  %5.1f%%%n", k, v, 100 * v / total));
       double tasks = t.getOrDefault("train: partition tasks", 0.0);
       double average = t.getOrDefault("train: average", 0.0);
-      double broadcast = t.getOrDefault("train: broadcast", 0.0);
-      double rounds = tasks + average + broadcast + t.getOrDefault("train: checkpoint", 0.0)
+      double writeState = t.getOrDefault("train: write state", 0.0);
+      double rounds = tasks + average + writeState + t.getOrDefault("train: checkpoint", 0.0)
           + t.getOrDefault("evaluate", 0.0);
-      System.out.printf(Locale.ROOT, "parameter averaging: %.1f%% of the rounds (tasks, averaging, broadcast, "
-          + "checkpoints, evaluation), %.1f%% of tasks + averaging + broadcast; %.1f us per training row%n",
-          100 * average / rounds, 100 * average / (tasks + average + broadcast), 1e6 * total / s.trainRows());
+      System.out.printf(Locale.ROOT, "parameter averaging: %.1f%% of the rounds (tasks, averaging, writing the state, "
+          + "checkpoints, evaluation), %.1f%% of tasks + averaging + writing the state; %.1f us per training row%n",
+          100 * average / rounds, 100 * average / (tasks + average + writeState), 1e6 * total / s.trainRows());
       System.out.printf(Locale.ROOT, "heap: peak used %.0f MB (sampled every 50 ms, garbage included), old "
           + "generation peak %.0f MB; model parameters and optimizer state %.0f MB per copy: %.1fx and %.1fx%n",
           heap.peakUsed / 1e6, heap.oldGenPeak() / 1e6, s.modelBytes() / 1e6, (double) heap.peakUsed / s.modelBytes(),

@@ -1,7 +1,6 @@
 package org.amtl.spark;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,10 +20,10 @@ import org.apache.spark.sql.SparkSession;
  * The live heap of a real worker: the job at default settings (rows from the first argument, default 1,000,000,
  * generated and written to Parquet first) on a cluster whose executors are their own JVMs (start it with
  * {@code -Dspark.master=local-cluster[2,1,2048]} and the executor class path; {@code benchmarks/run} does). A Spark
- * plugin ({@link LiveHeap}) runs in every executor: each second a full collection, then the used heap, so its peaks
- * are of live objects. Prints each executor's idle heap (Spark's own, before any task) and its peaks while the
- * input is read, counted and encoded and while the model trains, is evaluated and published, above idle, against
- * the model's parameter and optimizer bytes.
+ * plugin ({@link LiveHeap}) runs in every executor: each second the JVM's class histogram of live objects
+ * ({@link LiveObjects}). Prints each executor's idle live objects (Spark's own, before any task) and its peaks
+ * while the input is read, counted and encoded and while the model trains, is evaluated and published, above
+ * idle, against the model's parameter and optimizer bytes, with what each peak was made of.
  * Usage: {@code WorkerHeap [rows]}.
  */
 public final class WorkerHeap {
@@ -61,16 +60,14 @@ public final class WorkerHeap {
           executors, s.modelBytes() / 1e6, (s.trainRows() + s.testRows()) * 27 * 4 / 1e6);
       try (var files = Files.list(heapDir)) {
         for (Path f : files.sorted().toList()) {
-          List<long[]> samples = Files.readAllLines(f).stream().map(l -> l.trim().split(" "))
-              .map(v -> new long[] {Long.parseLong(v[0]), Long.parseLong(v[1])}).toList();
-          long idle = samples.get(0)[1];
-          long preparing = samples.stream().filter(x -> x[0] < trainingFrom).mapToLong(x -> x[1]).max().orElse(0);
-          long training = samples.stream().filter(x -> x[0] >= trainingFrom).mapToLong(x -> x[1]).max().orElse(0);
-          System.out.printf(Locale.ROOT, "executor %s: live heap idle %.0f MB (Spark's own); peak above idle while "
-              + "reading, counting and encoding %.0f MB = %.1fx the model, while training, evaluating and "
-              + "publishing %.0f MB = %.1fx%n", f.getFileName(), idle / 1e6, (preparing - idle) / 1e6,
-              (double) (preparing - idle) / s.modelBytes(), (training - idle) / 1e6,
-              (double) (training - idle) / s.modelBytes());
+          List<String[]> samples = Files.readAllLines(f).stream().map(l -> l.trim().split(" ")).toList();
+          LiveObjects idle = LiveObjects.parse(samples.get(0));
+          System.out.printf(Locale.ROOT, "executor %s: live objects idle %.0f MB (Spark's own)%n", f.getFileName(),
+              idle.total() / 1e6);
+          report("reading, counting and encoding", samples.stream().filter(x -> Long.parseLong(x[0]) < trainingFrom),
+              idle, s.modelBytes());
+          report("training, evaluating and publishing", samples.stream()
+              .filter(x -> Long.parseLong(x[0]) >= trainingFrom), idle, s.modelBytes());
         }
       }
     } finally {
@@ -79,7 +76,22 @@ public final class WorkerHeap {
     }
   }
 
-  /** Samples the executor's live heap every second; appends "epoch-millis bytes" lines to a file named by executor. */
+  /** The peak of live objects above idle in one phase, and what it was made of. */
+  private static void report(String phase, java.util.stream.Stream<String[]> samples, LiveObjects idle,
+      long modelBytes) {
+    LiveObjects peak = samples.map(LiveObjects::parse).max(java.util.Comparator.comparingLong(LiveObjects::total))
+        .orElse(idle).minus(idle);
+    System.out.printf(Locale.ROOT, "  peak above idle while %s: %.0f MB = %.1fx the model (float[] %.0f MB, "
+            + "int[] %.0f MB, byte[] %.0f MB, long[] %.0f MB, other %.0f MB)%n", phase, peak.total() / 1e6,
+        (double) peak.total() / modelBytes, peak.floatArrays() / 1e6, peak.intArrays() / 1e6,
+        peak.byteArrays() / 1e6, peak.longArrays() / 1e6, (peak.total() - peak.floatArrays() - peak.intArrays()
+            - peak.byteArrays() - peak.longArrays()) / 1e6);
+  }
+
+  /**
+   * Samples the executor's live objects every second ({@link LiveObjects}); appends one line per sample to a
+   * file named by executor.
+   */
   public static final class LiveHeap implements SparkPlugin {
     @Override
     public DriverPlugin driverPlugin() {
@@ -101,11 +113,10 @@ public final class WorkerHeap {
 
         private void sample(Path file) {
           while (running) {
-            System.gc();
-            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            String line = LiveObjects.take().line(System.currentTimeMillis());
             try { // one line per sample, written at once: the JVM may end without a shutdown call
-              Files.writeString(file, System.currentTimeMillis() + " " + used + "\n", StandardCharsets.UTF_8,
-                  StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                  StandardOpenOption.APPEND);
               Thread.sleep(1000);
             } catch (IOException | InterruptedException e) {
               return;
