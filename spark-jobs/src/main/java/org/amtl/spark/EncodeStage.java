@@ -2,7 +2,7 @@ package org.amtl.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.amtl.core.data.ExampleBlock;
@@ -12,35 +12,43 @@ import org.amtl.core.util.Seeds;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Lays rows out deterministically and encodes them. Each row gets a seeded hash of its content; rows are
- * hash-partitioned on it into train.partitions partitions and sorted by it (ties: identical rows, whose order
- * cannot matter). So which partition trains which row, and in what order, derives from the seed alone, never
- * from file order, task order or retries. Each partition becomes one {@link ExampleBlock} (ids looked up in the
- * broadcast vocabulary, one int per field and row), which is what the job caches.
+ * Lays rows out deterministically and encodes them. Each row gets a seeded hash of its content and is encoded
+ * where it is read (ids looked up in the broadcast vocabulary, one int per field), so the shuffle moves ids, not
+ * strings; rows are hash-partitioned on the hash into train.partitions partitions and each partition sorts its
+ * rows by it (ties: equal hashes of equal rows, whose order cannot matter, then the ids). So which partition
+ * trains which row, and in what order, derives from the seed alone, never from file order, task order or
+ * retries. Each partition becomes one {@link ExampleBlock}, which is what the job caches.
  */
 final class EncodeStage {
+  private static final String KEY = "_key";
+
   private EncodeStage() {}
 
   static JavaRDD<ExampleBlock> encode(Dataset<Row> rows, List<FieldSpec> fields, Broadcast<Vocabulary> vocab,
       int partitions, long seed, String name) {
     Column key = SplitStage.contentHash(rows, Seeds.derive(seed, "layout-" + name));
-    List<Column> order = new ArrayList<>();
-    order.add(col("_key"));
-    for (String c : rows.columns()) {
-      order.add(InputStage.quoted(c));
+    StructType encoded = new StructType().add(KEY, DataTypes.LongType, false)
+        .add(InputStage.LABEL, DataTypes.FloatType, false);
+    for (int f = 0; f < fields.size(); f++) {
+      encoded = encoded.add("f" + f, fields.get(f).list()
+          ? DataTypes.createArrayType(DataTypes.IntegerType, false) : DataTypes.IntegerType, false);
     }
-    Dataset<Row> laidOut = rows.withColumn("_key", key)
-        .repartition(partitions, col("_key"))
-        .sortWithinPartitions(order.toArray(new Column[0]))
-        .drop("_key");
-    JavaRDD<ExampleBlock> examples = laidOut.javaRDD().mapPartitions(new Encoder(vocab, fields), true);
+    JavaRDD<ExampleBlock> examples = rows.withColumn(KEY, key)
+        .mapPartitions(new Encoder(vocab, fields), Encoders.row(encoded))
+        .repartition(partitions, col(KEY))
+        .javaRDD().mapPartitions(new BlockBuilder(fields.size()), true);
     // spilled to local disk (Kryo) when executors lack the memory, rather than laid out again every round
     examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_AND_DISK());
     return examples;
@@ -56,8 +64,11 @@ final class EncodeStage {
     return out;
   }
 
-  /** A partition's rows -> one block: label, then each field's value (or list) to row ids; null and unseen go to OOV. */
-  static final class Encoder implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
+  /**
+   * A row (label, fields, then the hash last) -> (hash, label, each field's id or ids); null and unseen values
+   * go to OOV, a null list to an empty one (the block stores it as the OOV row).
+   */
+  static final class Encoder implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<Vocabulary> vocab;
     private final List<FieldSpec> fields;
 
@@ -67,25 +78,79 @@ final class EncodeStage {
     }
 
     @Override
-    public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+    public Iterator<Row> call(Iterator<Row> rows) {
       Vocabulary v = vocab.value();
-      ExampleBlock.Builder block = new ExampleBlock.Builder(fields.size());
+      int n = fields.size();
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row r = rows.next();
+          Object[] out = new Object[n + 2];
+          out[0] = r.getLong(r.length() - 1);
+          out[1] = r.getFloat(0);
+          for (int f = 0; f < n; f++) {
+            FieldVocabulary fv = v.field(f);
+            if (!fields.get(f).list()) {
+              out[f + 2] = fv.idOf(r.isNullAt(f + 1) ? null : r.getString(f + 1));
+            } else {
+              List<String> values = r.isNullAt(f + 1) ? List.of() : r.getList(f + 1);
+              int[] ids = new int[values.size()];
+              for (int i = 0; i < ids.length; i++) {
+                ids[i] = fv.idOf(values.get(i));
+              }
+              out[f + 2] = ids;
+            }
+          }
+          return RowFactory.create(out);
+        }
+      };
+    }
+  }
+
+  /** A partition's encoded rows, in whatever order the shuffle delivered them -> one block sorted by hash. */
+  static final class BlockBuilder implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
+    private final int fields;
+
+    BlockBuilder(int fields) {
+      this.fields = fields;
+    }
+
+    @Override
+    public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+      ExampleBlock.Builder block = new ExampleBlock.Builder(fields);
+      long[] keys = new long[1024];
       while (rows.hasNext()) {
         Row r = rows.next();
-        for (int f = 0; f < fields.size(); f++) {
-          FieldVocabulary fv = v.field(f);
-          if (!fields.get(f).list()) {
-            block.id(f, fv.idOf(r.isNullAt(f + 1) ? null : r.getString(f + 1)));
-          } else if (!r.isNullAt(f + 1)) { // a null or empty list gets the OOV row
-            List<String> values = r.getList(f + 1);
-            for (String value : values) {
-              block.id(f, fv.idOf(value));
+        if (block.size() == keys.length) {
+          keys = Arrays.copyOf(keys, keys.length * 2);
+        }
+        keys[block.size()] = r.getLong(0);
+        for (int f = 0; f < fields; f++) {
+          Object v = r.get(f + 2);
+          if (v instanceof Integer id) {
+            block.id(f, id);
+          } else {
+            for (Object id : r.getList(f + 2)) {
+              block.id(f, (Integer) id);
             }
           }
         }
-        block.endRow(r.getFloat(0));
+        block.endRow(r.getFloat(1));
       }
-      return List.of(block.build()).iterator();
+      ExampleBlock unsorted = block.build();
+      long[] k = keys;
+      Integer[] order = new Integer[unsorted.size()];
+      Arrays.setAll(order, i -> i);
+      Arrays.sort(order, (a, b) -> {
+        int c = Long.compare(k[a], k[b]);
+        return c != 0 ? c : unsorted.compareRows(a, b);
+      });
+      return List.of(unsorted.permuted(Arrays.stream(order).mapToInt(Integer::intValue).toArray())).iterator();
     }
   }
 

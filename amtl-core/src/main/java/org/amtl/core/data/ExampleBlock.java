@@ -115,6 +115,51 @@ public final class ExampleBlock {
     return id;
   }
 
+  /** The same rows in another order: row i of the result is row {@code order[i]} (a permutation of the rows). */
+  public ExampleBlock permuted(int[] order) {
+    if (order.length != labels.length) {
+      throw new IllegalArgumentException("order of " + order.length + " rows for a block of " + labels.length);
+    }
+    float[] outLabels = new float[order.length];
+    for (int i = 0; i < order.length; i++) {
+      outLabels[i] = labels[order[i]];
+    }
+    int[][] outIds = new int[ids.length][];
+    int[][] outOffsets = new int[ids.length][];
+    for (int f = 0; f < ids.length; f++) {
+      int[] out = new int[ids[f].length];
+      if (offsets[f] == null) {
+        for (int i = 0; i < order.length; i++) {
+          out[i] = ids[f][order[i]];
+        }
+      } else {
+        int[] off = new int[order.length + 1];
+        for (int i = 0; i < order.length; i++) {
+          int from = offsets[f][order[i]];
+          int n = offsets[f][order[i] + 1] - from;
+          System.arraycopy(ids[f], from, out, off[i], n);
+          off[i + 1] = off[i] + n;
+        }
+        outOffsets[f] = off;
+      }
+      outIds[f] = out;
+    }
+    return new ExampleBlock(outLabels, outIds, outOffsets);
+  }
+
+  /** Orders rows by label, then field by field by their ids (a bag: element-wise, then the shorter first). */
+  public int compareRows(int a, int b) {
+    int c = Float.compare(labels[a], labels[b]);
+    for (int f = 0; f < ids.length && c == 0; f++) {
+      if (offsets[f] == null) {
+        c = Integer.compare(ids[f][a], ids[f][b]);
+      } else {
+        c = Arrays.compare(ids[f], offsets[f][a], offsets[f][a + 1], ids[f], offsets[f][b], offsets[f][b + 1]);
+      }
+    }
+    return c;
+  }
+
   /** Bytes held by the arrays (what a cached partition costs, object headers aside). */
   public long bytes() {
     long b = 4L * labels.length;

@@ -119,4 +119,42 @@ class ExampleBlockTest {
           new Random(n)));
     }
   }
+
+  private static byte[] bytes(ExampleBlock b) throws java.io.IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    b.write(new DataOutputStream(out));
+    return out.toByteArray();
+  }
+
+  @Test
+  void aPermutedBlockEqualsTheBlockBuiltInThatOrder() throws Exception {
+    List<Example> list = examples(2000, 5);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(9));
+    List<Example> reordered = order.stream().map(list::get).toList();
+    ExampleBlock permuted = ExampleBlock.of(list, 3).permuted(order.stream().mapToInt(Integer::intValue).toArray());
+    assertArrayEquals(bytes(ExampleBlock.of(reordered, 3)), bytes(permuted));
+    ExampleBlock scalar = ExampleBlock.of(List.of(Example.single(1f, 1, 2), Example.single(0f, 3, 4)), 2);
+    assertArrayEquals(bytes(ExampleBlock.of(List.of(Example.single(0f, 3, 4), Example.single(1f, 1, 2)), 2)),
+        bytes(scalar.permuted(new int[] {1, 0})), "fields without offsets stay without");
+  }
+
+  @Test
+  void rowsCompareByLabelThenIdsFieldByField() {
+    ExampleBlock b = ExampleBlock.of(List.of(
+        new Example(0f, new int[][] {{5}, {1, 2}}),
+        new Example(0f, new int[][] {{5}, {1, 2}}),
+        new Example(0f, new int[][] {{5}, {1, 2, 0}}),
+        new Example(0f, new int[][] {{5}, {1, 3}}),
+        new Example(0f, new int[][] {{6}, {0}}),
+        new Example(1f, new int[][] {{0}, {0}})), 2);
+    assertEquals(0, b.compareRows(0, 1));
+    for (int r = 1; r < 5; r++) {
+      assertTrue(b.compareRows(r, r + 1) < 0, "row " + r + " before row " + (r + 1));
+      assertTrue(b.compareRows(r + 1, r) > 0, "row " + (r + 1) + " after row " + r);
+    }
+  }
 }
