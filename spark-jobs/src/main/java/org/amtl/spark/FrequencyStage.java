@@ -22,8 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Counts (field, value) on the train split with Spark SQL, then builds each field's vocabulary on the driver:
- * values with count >= vocab.minCount, ordered by count. Plain value columns are turned into (field index, value)
+ * Counts (field, value) on the train split with Spark SQL, keeps the values with count >= vocab.minCount, then
+ * builds each field's vocabulary on the driver, ordered by count. Plain value columns are turned into (field index, value)
  * rows by one {@code stack} over the scan; list columns (if any) are exploded in a second scan that reads only
  * them; both are counted by one {@code groupBy(field, value).count()}. Null values are not counted; they map to
  * the OOV row.
@@ -35,7 +35,10 @@ final class FrequencyStage {
 
   static Vocabulary vocabulary(Dataset<Row> train, List<FieldSpec> fields, AmtlConfig config) {
     long start = System.nanoTime();
-    List<Row> counts = pairs(train, fields).where(col("v").isNotNull()).groupBy("f", "v").count().collectAsList();
+    long minCount = config.get(Keys.MIN_COUNT);
+    // values below minCount go to OOV anyway: dropped where they are counted, they never reach the driver
+    List<Row> counts = pairs(train, fields).where(col("v").isNotNull()).groupBy("f", "v").count()
+        .where(col("count").geq(minCount)).collectAsList();
     long counted = System.nanoTime();
     int[] distinct = new int[fields.size()];
     for (Row r : counts) {
@@ -53,13 +56,12 @@ final class FrequencyStage {
       values[f][filled[f]] = r.getString(1);
       valueCounts[f][filled[f]++] = r.getLong(2);
     }
-    long minCount = config.get(Keys.MIN_COUNT);
     // fields sort independently: in parallel on the driver's cores
     List<FieldVocabulary> fvs = IntStream.range(0, fields.size()).parallel()
         .mapToObj(f -> FieldVocabulary.fromCounts(fields.get(f).name(), values[f], valueCounts[f], minCount))
         .toList();
-    LOG.info(String.format(java.util.Locale.ROOT, "counted %,d distinct values in %.1f s; vocabularies built on the "
-        + "driver in %.1f s", counts.size(), (counted - start) / 1e9, (System.nanoTime() - counted) / 1e9));
+    LOG.info(String.format(java.util.Locale.ROOT, "counted %,d distinct values seen at least %d times in %.1f s; "
+        + "vocabularies built on the driver in %.1f s", counts.size(), minCount, (counted - start) / 1e9, (System.nanoTime() - counted) / 1e9));
     return new Vocabulary(fvs);
   }
 

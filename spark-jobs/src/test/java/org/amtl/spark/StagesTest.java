@@ -80,6 +80,10 @@ class StagesTest extends LocalSparkTest {
     FieldVocabulary tags = vocab.field(2);
     assertEquals("2", tags.value(1)); // tag 2 twice, tag 1 once
     assertEquals(2, tags.count(1));
+    Vocabulary frequent = FrequencyStage.vocabulary(split.train(), input.fields(), config.with(Keys.MIN_COUNT, 2L));
+    assertEquals(List.of(1, 1, 1), frequent.fields().stream().map(FieldVocabulary::size).toList(),
+        "seen twice: user 7, item a, tag 2");
+    assertEquals(List.of("7", "a", "2"), frequent.fields().stream().map(f -> f.value(1)).toList());
 
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Vocabulary> bv = sc.broadcast(vocab);
