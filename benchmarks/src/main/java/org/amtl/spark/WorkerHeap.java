@@ -64,8 +64,8 @@ public final class WorkerHeap {
           LiveObjects idle = LiveObjects.parse(samples.get(0));
           System.out.printf(Locale.ROOT, "executor %s: live objects idle %.0f MB (Spark's own)%n", f.getFileName(),
               idle.total() / 1e6);
-          report("reading, counting and encoding", samples.stream().filter(x -> Long.parseLong(x[0]) < trainingFrom),
-              idle, s.modelBytes());
+          report("reading, counting and encoding", samples.stream() // not while the input was generated
+              .filter(x -> Long.parseLong(x[0]) >= start && Long.parseLong(x[0]) < trainingFrom), idle, s.modelBytes());
           report("training, evaluating and publishing", samples.stream()
               .filter(x -> Long.parseLong(x[0]) >= trainingFrom), idle, s.modelBytes());
         }
