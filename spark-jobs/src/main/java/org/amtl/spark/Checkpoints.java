@@ -11,7 +11,9 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.ModelState;
+import org.amtl.core.model.StateStreams;
 import org.amtl.core.table.Manifest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -74,12 +76,13 @@ final class Checkpoints {
     return Optional.of(new Resume(p.path("roundsDone").asInt(), stats, state));
   }
 
-  /** Saves the state after {@code roundsDone} rounds with the figures so far. */
-  void save(int roundsDone, ModelState state, List<TrainStage.RoundStats> stats) throws IOException {
+  /** Saves the model's state after {@code roundsDone} rounds (streamed from its arrays) with the figures so far. */
+  void save(int roundsDone, CtrModel model, List<TrainStage.RoundStats> stats) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     String stateName = "state-" + roundsDone + ".bin";
-    try (DataOutputStream out = new DataOutputStream(fs.create(new Path(dir, stateName), true))) {
-      state.write(out);
+    try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+        fs.create(new Path(dir, stateName), true), 1 << 16))) {
+      new StateStreams().write(model, false, out);
     }
     ObjectNode p = Manifest.JSON.createObjectNode();
     p.put("fingerprint", fingerprint).put("roundsDone", roundsDone).put("state", stateName);

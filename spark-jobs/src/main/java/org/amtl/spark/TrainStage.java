@@ -124,13 +124,13 @@ final class TrainStage {
       long averaged = System.nanoTime();
       timer.add("train: average", (averaged - tasksDone) / 1e9);
       state = exchange.publish(model, r + 1);
-      long broadcast = System.nanoTime();
-      timer.add("train: write state", (broadcast - averaged) / 1e9);
+      long written = System.nanoTime();
+      timer.add("train: write state", (written - averaged) / 1e9);
       boolean last = r == total - 1;
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
       double[] eval = afterRound.evaluate(state, r, last);
       long evaluated = System.nanoTime();
-      timer.add("evaluate", (evaluated - broadcast) / 1e9);
+      timer.add("evaluate", (evaluated - written) / 1e9);
       double seconds = (System.nanoTime() - roundStart) / 1e9;
       double elapsed = (System.nanoTime() - start) / 1e9;
       double eta = elapsed / (r + 1 - first) * (total - r - 1);
@@ -138,7 +138,7 @@ final class TrainStage {
           eval[0], eval[1]);
       stats.add(s);
       if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
-        checkpoints.save(r + 1, model.snapshot(), stats);
+        checkpoints.save(r + 1, model, stats);
         timer.add("train: checkpoint", (System.nanoTime() - evaluated) / 1e9);
       }
       LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
