@@ -48,7 +48,7 @@ final class EncodeStage {
     JavaRDD<ExampleBlock> examples = rows.withColumn(KEY, key)
         .mapPartitions(new Encoder(vocab, fields), Encoders.row(encoded))
         .repartition(partitions, col(KEY))
-        .javaRDD().mapPartitions(new BlockBuilder(fields.size()), true);
+        .javaRDD().mapPartitions(new BlockBuilder(fields), true);
     // spilled to local disk (Kryo) when executors lack the memory, rather than laid out again every round
     examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_AND_DISK());
     return examples;
@@ -114,15 +114,15 @@ final class EncodeStage {
 
   /** A partition's encoded rows, in whatever order the shuffle delivered them -> one block sorted by hash. */
   static final class BlockBuilder implements FlatMapFunction<Iterator<Row>, ExampleBlock> {
-    private final int fields;
+    private final List<FieldSpec> fields;
 
-    BlockBuilder(int fields) {
-      this.fields = fields;
+    BlockBuilder(List<FieldSpec> fields) {
+      this.fields = List.copyOf(fields);
     }
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
-      ExampleBlock.Builder block = new ExampleBlock.Builder(fields);
+      ExampleBlock.Builder block = new ExampleBlock.Builder(fields.size());
       long[] keys = new long[1024];
       while (rows.hasNext()) {
         Row r = rows.next();
@@ -130,10 +130,9 @@ final class EncodeStage {
           keys = Arrays.copyOf(keys, keys.length * 2);
         }
         keys[block.size()] = r.getLong(0);
-        for (int f = 0; f < fields; f++) {
-          Object v = r.get(f + 2);
-          if (v instanceof Integer id) {
-            block.id(f, id);
+        for (int f = 0; f < fields.size(); f++) {
+          if (!fields.get(f).list()) {
+            block.id(f, r.getInt(f + 2));
           } else {
             for (Object id : r.getList(f + 2)) {
               block.id(f, (Integer) id);

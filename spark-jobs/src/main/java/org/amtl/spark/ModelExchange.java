@@ -58,42 +58,35 @@ final class ModelExchange implements Serializable {
   /** Driver: writes the model's full state after {@code roundsDone} rounds, and removes the one before. */
   Published publish(CtrModel model, int roundsDone) throws IOException {
     Path file = new Path(dir, "model-" + roundsDone + ".bin");
-    write(file, model, false);
+    write(file, (m, out) -> new StateStreams().write(m, false, out), model);
     fs().delete(new Path(dir, "model-" + (roundsDone - 1) + ".bin"), false);
     return new Published(this, file.toString(), roundsDone);
   }
 
   /** Task: writes the dense state and the rows changed since the last clear; returns the file's path. */
   String writeTouched(CtrModel model, int round, int partition, long attempt) throws IOException {
-    Path file = new Path(roundDir(round), "part-" + partition + "-" + attempt + ".bin");
-    write(file, model, true);
-    return file.toString();
+    return writePart(roundFolder(round), partition, attempt, (m, out) -> new StateStreams().write(m, true, out),
+        model);
   }
 
   /** Driver: a task's result file as a detached state, for averaging. */
   ModelState readResult(String path) throws IOException {
-    try (DataInputStream in = open(new Path(path))) {
-      return ModelState.read(in);
-    } catch (IOException e) {
-      throw new IOException("round result " + path + ": " + e.getMessage(), e);
-    }
+    return readPart(path, ModelState::read);
   }
 
   /** Driver: removes a round's result files once they are averaged. */
   void endRound(int round) throws IOException {
-    fs().delete(roundDir(round), true);
+    remove(roundFolder(round));
   }
 
   /**
-   * Task: writes a partition's result other than rows (an evaluation's summaries) under {@code folder}, so it
+   * Task: writes a partition's result (changed rows, an evaluation's summaries) under {@code folder}, so it
    * reaches the driver without a serialized copy in the executor's memory; returns the file's path.
    */
   <T> String writePart(String folder, int partition, long attempt, CodecSerializer.Writer<T> writer, T value)
       throws IOException {
     Path file = new Path(new Path(dir, folder), "part-" + partition + "-" + attempt + ".bin");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs().create(file, true), BUFFER))) {
-      writer.write(value, out);
-    }
+    write(file, writer, value);
     return file.toString();
   }
 
@@ -128,9 +121,9 @@ final class ModelExchange implements Serializable {
     }
   }
 
-  private void write(Path file, CtrModel model, boolean touchedOnly) throws IOException {
+  private <T> void write(Path file, CodecSerializer.Writer<T> writer, T value) throws IOException {
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs().create(file, true), BUFFER))) {
-      new StateStreams().write(model, touchedOnly, out);
+      writer.write(value, out);
     }
   }
 
@@ -138,8 +131,8 @@ final class ModelExchange implements Serializable {
     return new DataInputStream(new BufferedInputStream(fs().open(file), BUFFER));
   }
 
-  private Path roundDir(int round) {
-    return new Path(dir, "round-" + round);
+  private static String roundFolder(int round) {
+    return "round-" + round;
   }
 
   private FileSystem fs() throws IOException {

@@ -279,14 +279,7 @@ public final class ModelState {
   }
 
   public static ModelState read(DataInputStream in) throws IOException {
-    int magic = in.readInt();
-    if (magic != MAGIC) {
-      throw new IOException(String.format("not a model state: magic 0x%08X (expected 0x%08X)", magic, MAGIC));
-    }
-    int version = in.readInt();
-    if (version != FORMAT_VERSION) {
-      throw new IOException("model state format version " + version + " (expected " + FORMAT_VERSION + ")");
-    }
+    readHeader(in);
     float[] dense = readFloats(in);
     float[][] opt = new float[in.readInt()][];
     for (int i = 0; i < opt.length; i++) {
@@ -317,6 +310,18 @@ public final class ModelState {
       tables.add(new TableRows(name, rows, width, ids, values, acc));
     }
     return new ModelState(dense, opt, steps, tables);
+  }
+
+  /** Reads and checks the magic number and version that open every state (also {@link StateStreams}'). */
+  static void readHeader(DataInputStream in) throws IOException {
+    int magic = in.readInt();
+    if (magic != MAGIC) {
+      throw new IOException(String.format("not a model state: magic 0x%08X (expected 0x%08X)", magic, MAGIC));
+    }
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IOException("model state format version " + version + " (expected " + FORMAT_VERSION + ")");
+    }
   }
 
   private static void writeFloats(DataOutputStream out, float[] a) throws IOException {

@@ -70,16 +70,7 @@ public final class StateStreams {
 
   /** Reads a state (all rows or some) into the model: its dense values and optimizer state, and the rows held. */
   public void readInto(DataInputStream in, CtrModel model) throws IOException {
-    int magic = in.readInt();
-    if (magic != ModelState.MAGIC) {
-      throw new IOException(String.format("not a model state: magic 0x%08X (expected 0x%08X)", magic,
-          ModelState.MAGIC));
-    }
-    int version = in.readInt();
-    if (version != ModelState.FORMAT_VERSION) {
-      throw new IOException("model state format version " + version + " (expected " + ModelState.FORMAT_VERSION
-          + ")");
-    }
+    ModelState.readHeader(in);
     float[] dense = model.params().values();
     expectLength(in.readInt(), dense.length, "dense parameters");
     readFloats(in, dense, 0, dense.length, "dense value");
