@@ -8,17 +8,18 @@ import java.util.List;
 
 /**
  * Many encoded examples in column layout, as a Spark partition caches them: the labels in one array and, per
- * field, every row's ids in one array. A field where every row has exactly one id (a plain value column) keeps no
- * offsets, so a row costs 4 bytes per field plus its label, instead of an object and an array per field as a list
- * of {@link Example}s would. List fields keep offsets ({@code ids[f][offsets[f][r] .. offsets[f][r+1])} are row r's
+ * field, every row's ids in one {@link IdColumn} (1, 2 or 4 bytes an id, the narrowest that holds the field's
+ * largest). A field where every row has exactly one id (a plain value column) keeps no offsets, so a row costs at
+ * most 4 bytes per field plus its label, instead of an object and an array per field as a list of {@link Example}s
+ * would. List fields keep offsets (field f's ids at {@code offsets[f][r] .. offsets[f][r+1]} are row r's
  * ids). Empty bags are stored as the OOV row, as {@link Batch} would store them.
  */
 public final class ExampleBlock {
   private final float[] labels;
-  private final int[][] ids;
+  private final IdColumn[] ids;
   private final int[][] offsets; // null for a field with one id per row
 
-  private ExampleBlock(float[] labels, int[][] ids, int[][] offsets) {
+  private ExampleBlock(float[] labels, IdColumn[] ids, int[][] offsets) {
     this.labels = labels;
     this.ids = ids;
     this.offsets = offsets;
@@ -58,8 +59,15 @@ public final class ExampleBlock {
   public Example example(int row) {
     int[][] bags = new int[ids.length][];
     for (int f = 0; f < ids.length; f++) {
-      bags[f] = offsets[f] == null ? new int[] {ids[f][row]}
-          : Arrays.copyOfRange(ids[f], offsets[f][row], offsets[f][row + 1]);
+      if (offsets[f] == null) {
+        bags[f] = new int[] {ids[f].get(row)};
+      } else {
+        int from = offsets[f][row];
+        bags[f] = new int[offsets[f][row + 1] - from];
+        for (int k = 0; k < bags[f].length; k++) {
+          bags[f][k] = ids[f].get(from + k);
+        }
+      }
     }
     return new Example(labels[row], bags);
   }
@@ -83,7 +91,7 @@ public final class ExampleBlock {
       if (offsets[f] == null) {
         out = new int[n];
         for (int i = 0; i < n; i++) {
-          out[i] = checked(ids[f][rows[from + i]], f, rows[from + i], rowsPerField[f]);
+          out[i] = checked(ids[f].get(rows[from + i]), f, rows[from + i], rowsPerField[f]);
           off[i + 1] = i + 1;
         }
       } else {
@@ -96,7 +104,7 @@ public final class ExampleBlock {
         for (int i = 0; i < n; i++) {
           int r = rows[from + i];
           for (int k = offsets[f][r]; k < offsets[f][r + 1]; k++) {
-            out[pos++] = checked(ids[f][k], f, r, rowsPerField[f]);
+            out[pos++] = checked(ids[f].get(k), f, r, rowsPerField[f]);
           }
           off[i + 1] = pos;
         }
@@ -124,25 +132,26 @@ public final class ExampleBlock {
     for (int i = 0; i < order.length; i++) {
       outLabels[i] = labels[order[i]];
     }
-    int[][] outIds = new int[ids.length][];
+    IdColumn[] outIds = new IdColumn[ids.length];
     int[][] outOffsets = new int[ids.length][];
     for (int f = 0; f < ids.length; f++) {
-      int[] out = new int[ids[f].length];
+      int[] out = new int[ids[f].length()];
       if (offsets[f] == null) {
         for (int i = 0; i < order.length; i++) {
-          out[i] = ids[f][order[i]];
+          out[i] = ids[f].get(order[i]);
         }
       } else {
         int[] off = new int[order.length + 1];
         for (int i = 0; i < order.length; i++) {
-          int from = offsets[f][order[i]];
-          int n = offsets[f][order[i] + 1] - from;
-          System.arraycopy(ids[f], from, out, off[i], n);
-          off[i + 1] = off[i] + n;
+          int pos = off[i];
+          for (int k = offsets[f][order[i]]; k < offsets[f][order[i] + 1]; k++) {
+            out[pos++] = ids[f].get(k);
+          }
+          off[i + 1] = pos;
         }
         outOffsets[f] = off;
       }
-      outIds[f] = out;
+      outIds[f] = IdColumn.of(out, out.length);
     }
     return new ExampleBlock(outLabels, outIds, outOffsets);
   }
@@ -152,24 +161,35 @@ public final class ExampleBlock {
     int c = Float.compare(labels[a], labels[b]);
     for (int f = 0; f < ids.length && c == 0; f++) {
       if (offsets[f] == null) {
-        c = Integer.compare(ids[f][a], ids[f][b]);
+        c = Integer.compare(ids[f].get(a), ids[f].get(b));
       } else {
-        c = Arrays.compare(ids[f], offsets[f][a], offsets[f][a + 1], ids[f], offsets[f][b], offsets[f][b + 1]);
+        c = compareBags(ids[f], offsets[f][a], offsets[f][a + 1], offsets[f][b], offsets[f][b + 1]);
       }
     }
     return c;
+  }
+
+  // ids[aFrom..aTo) against ids[bFrom..bTo): element-wise, then the shorter first
+  private static int compareBags(IdColumn ids, int aFrom, int aTo, int bFrom, int bTo) {
+    for (int i = 0; aFrom + i < aTo && bFrom + i < bTo; i++) {
+      int c = Integer.compare(ids.get(aFrom + i), ids.get(bFrom + i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(aTo - aFrom, bTo - bFrom);
   }
 
   /** Bytes held by the arrays (what a cached partition costs, object headers aside). */
   public long bytes() {
     long b = 4L * labels.length;
     for (int f = 0; f < ids.length; f++) {
-      b += 4L * ids[f].length + (offsets[f] == null ? 0 : 4L * offsets[f].length);
+      b += ids[f].bytes() + (offsets[f] == null ? 0 : 4L * offsets[f].length);
     }
     return b;
   }
 
-  /** Binary form: row and field counts, labels, then per field an offsets flag, the offsets and the ids. */
+  /** Binary form: row and field counts, labels, then per field an offsets flag, the offsets and the id column. */
   public void write(DataOutputStream out) throws IOException {
     out.writeInt(labels.length);
     out.writeInt(ids.length);
@@ -181,7 +201,7 @@ public final class ExampleBlock {
       if (offsets[f] != null) {
         writeInts(out, offsets[f]);
       }
-      writeInts(out, ids[f]);
+      ids[f].write(out);
     }
   }
 
@@ -191,11 +211,11 @@ public final class ExampleBlock {
     for (int i = 0; i < labels.length; i++) {
       labels[i] = in.readFloat();
     }
-    int[][] ids = new int[fields][];
+    IdColumn[] ids = new IdColumn[fields];
     int[][] offsets = new int[fields][];
     for (int f = 0; f < fields; f++) {
       offsets[f] = in.readBoolean() ? readInts(in) : null;
-      ids[f] = readInts(in);
+      ids[f] = IdColumn.read(in);
     }
     return new ExampleBlock(labels, ids, offsets);
   }
@@ -273,10 +293,10 @@ public final class ExampleBlock {
 
     /** The block, trimmed to its rows. */
     public ExampleBlock build() {
-      int[][] outIds = new int[ids.length][];
+      IdColumn[] outIds = new IdColumn[ids.length];
       int[][] outOffsets = new int[ids.length][];
       for (int f = 0; f < ids.length; f++) {
-        outIds[f] = Arrays.copyOf(ids[f], idCount[f]);
+        outIds[f] = IdColumn.of(ids[f], idCount[f]);
         outOffsets[f] = offsets[f] == null ? null : Arrays.copyOf(offsets[f], rows + 1);
       }
       return new ExampleBlock(Arrays.copyOf(labels, rows), outIds, outOffsets);

@@ -39,6 +39,11 @@ public final class AucSummary {
     return summary;
   }
 
+  /** A settled summary of distinct scores in ascending order with their counts (the first {@code size} of each). */
+  static AucSummary ofDistinct(float[] scores, long[] positives, long[] negatives, int size) {
+    return new AucSummary(scores, positives, negatives, size);
+  }
+
   // (score, label) pairs already checked -> their distinct scores, ascending, with counts
   private static AucSummary sorted(float[] scores, float[] labels, int n) {
     Integer[] order = new Integer[n];

@@ -3,6 +3,7 @@ package org.amtl.core.metrics;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Arrays;
 
 import org.amtl.core.data.Batch;
 import org.amtl.core.data.FrequencyFeatures;
@@ -10,61 +11,90 @@ import org.amtl.core.data.FrequencyFeatures;
 /**
  * Exact AUC per (field, frequency bucket): an example counts in field f's bucket of its value's count
  * (floor(log2(1 + count)); for a bag, its least frequent value). Mergeable like {@link AucSummary}.
+ *
+ * <p>Scored rows are kept compactly until they are summarized: the score, the label and one byte per field for its
+ * bucket (about 5 + fields bytes a row, where one {@link AucSummary} per field would buffer 8 to 16 bytes per field
+ * and row). {@link #write} sorts them by score once and streams the summaries field by field, so an evaluation
+ * task never holds more than one field's summaries; {@link #merge} and the read-outs build every field's.
  */
 public final class BucketedAuc {
-  private final AucSummary[][] summaries; // [field][bucket]
+  private static final int MAX_BUCKETS = 256; // a row's bucket is kept in one byte
+  private final int fields;
+  private final int buckets;
+  private AucSummary[][] summaries; // [field][bucket]; rows below not yet in them
+  private float[] scores = new float[0];
+  private boolean[] positive = new boolean[0];
+  private byte[] bucketOf = new byte[0]; // row-major (row, field)
+  private int rows;
 
   public BucketedAuc(int fields, int buckets) {
-    summaries = new AucSummary[fields][buckets];
-    for (AucSummary[] row : summaries) {
-      for (int b = 0; b < buckets; b++) {
-        row[b] = new AucSummary();
-      }
+    if (fields < 1 || buckets < 1 || buckets > MAX_BUCKETS) {
+      throw new IllegalArgumentException("bucketed AUC of " + fields + " fields x " + buckets
+          + " buckets (expected >= 1 field and 1.." + MAX_BUCKETS + " buckets)");
     }
+    this.fields = fields;
+    this.buckets = buckets;
+    this.summaries = emptySummaries(fields, buckets);
+  }
+
+  private static AucSummary[][] emptySummaries(int fields, int buckets) {
+    AucSummary[][] s = new AucSummary[fields][buckets];
+    for (AucSummary[] row : s) {
+      Arrays.setAll(row, b -> new AucSummary());
+    }
+    return s;
   }
 
   /** Adds a batch's predictions; {@code features[f]} gives the bucket of each row id of field f. */
   public BucketedAuc add(Batch batch, float[] probabilities, FrequencyFeatures[] features) {
     int n = batch.size();
-    int buckets = summaries[0].length;
-    for (int f = 0; f < summaries.length; f++) {
+    for (int i = 0; i < n; i++) {
+      if (Float.isNaN(probabilities[i])) {
+        throw new IllegalArgumentException("score " + i + " = NaN (expected a number)");
+      }
+      float label = batch.label(i);
+      if (label != 0f && label != 1f) {
+        throw new IllegalArgumentException("label " + i + " = " + label + " (expected 0 or 1)");
+      }
+    }
+    reserve(rows + n);
+    for (int i = 0; i < n; i++) {
+      scores[rows + i] = probabilities[i];
+      positive[rows + i] = batch.label(i) == 1f;
+    }
+    for (int f = 0; f < fields; f++) {
       int[] offsets = batch.offsets(f);
       int[] ids = batch.ids(f);
-      int[] bucketOf = new int[n];
-      int[] counts = new int[buckets];
       for (int i = 0; i < n; i++) {
         int b = Integer.MAX_VALUE;
         for (int p = offsets[i]; p < offsets[i + 1]; p++) {
           b = Math.min(b, features[f].bucket(ids[p]));
         }
-        bucketOf[i] = b;
-        counts[b]++;
-      }
-      for (int b = 0; b < buckets; b++) {
-        if (counts[b] == 0) {
-          continue;
-        }
-        float[] s = new float[counts[b]];
-        float[] l = new float[counts[b]];
-        int k = 0;
-        for (int i = 0; i < n; i++) {
-          if (bucketOf[i] == b) {
-            s[k] = probabilities[i];
-            l[k++] = batch.label(i);
-          }
-        }
-        summaries[f][b].add(s, l, k);
+        bucketOf[(rows + i) * fields + f] = (byte) b;
       }
     }
+    rows += n;
     return this;
   }
 
+  private void reserve(int capacity) {
+    if (capacity > scores.length) {
+      int grown = Math.max(capacity, 2 * scores.length);
+      scores = Arrays.copyOf(scores, grown);
+      positive = Arrays.copyOf(positive, grown);
+      bucketOf = Arrays.copyOf(bucketOf, Math.multiplyExact(grown, fields));
+    }
+  }
+
+  /** The binary form: field and bucket counts, then each (field, bucket)'s summary. */
   public void write(DataOutput out) throws IOException {
-    out.writeInt(summaries.length);
-    out.writeInt(summaries[0].length);
-    for (AucSummary[] row : summaries) {
-      for (AucSummary s : row) {
-        s.write(out);
+    out.writeInt(fields);
+    out.writeInt(buckets);
+    long[] order = rowsByScore();
+    for (int f = 0; f < fields; f++) {
+      AucSummary[] field = summarizeRows(order, f);
+      for (int b = 0; b < buckets; b++) {
+        field[b].merge(summaries[f][b]).write(out);
       }
     }
   }
@@ -72,8 +102,9 @@ public final class BucketedAuc {
   public static BucketedAuc read(DataInput in) throws IOException {
     int fields = in.readInt();
     int buckets = in.readInt();
-    if (fields < 1 || buckets < 1) {
-      throw new IOException("bucketed AUC of " + fields + " fields x " + buckets + " buckets (expected >= 1 each)");
+    if (fields < 1 || buckets < 1 || buckets > MAX_BUCKETS) {
+      throw new IOException("bucketed AUC of " + fields + " fields x " + buckets + " buckets (expected >= 1 field and "
+          + "1.." + MAX_BUCKETS + " buckets)");
     }
     BucketedAuc b = new BucketedAuc(fields, buckets);
     for (int f = 0; f < fields; f++) {
@@ -85,8 +116,14 @@ public final class BucketedAuc {
   }
 
   public BucketedAuc merge(BucketedAuc other) {
-    for (int f = 0; f < summaries.length; f++) {
-      for (int b = 0; b < summaries[f].length; b++) {
+    if (other.fields != fields || other.buckets != buckets) {
+      throw new IllegalArgumentException("merging bucketed AUC of " + other.fields + " fields x " + other.buckets
+          + " buckets into " + fields + " x " + buckets);
+    }
+    settle();
+    other.settle();
+    for (int f = 0; f < fields; f++) {
+      for (int b = 0; b < buckets; b++) {
         summaries[f][b].merge(other.summaries[f][b]);
       }
     }
@@ -94,20 +131,101 @@ public final class BucketedAuc {
   }
 
   public int fields() {
-    return summaries.length;
+    return fields;
   }
 
   public int buckets() {
-    return summaries[0].length;
+    return buckets;
   }
 
   /** The AUC of field f's bucket b (NaN when the bucket lacks positives or negatives). */
   public double auc(int field, int bucket) {
+    settle();
     return summaries[field][bucket].auc();
   }
 
   /** Examples in field f's bucket b. */
   public long count(int field, int bucket) {
+    settle();
     return summaries[field][bucket].positives() + summaries[field][bucket].negatives();
+  }
+
+  /** Moves the kept rows into the summaries. */
+  private void settle() {
+    if (rows == 0) {
+      return;
+    }
+    long[] order = rowsByScore();
+    for (int f = 0; f < fields; f++) {
+      AucSummary[] field = summarizeRows(order, f);
+      for (int b = 0; b < buckets; b++) {
+        summaries[f][b].merge(field[b]);
+      }
+    }
+    rows = 0;
+    scores = new float[0];
+    positive = new boolean[0];
+    bucketOf = new byte[0];
+  }
+
+  /**
+   * The kept rows in ascending score order (as {@link Float#compare} orders them; ties by row), each as its
+   * sortable score bits in the high half and its row in the low half, so one primitive sort orders them.
+   */
+  private long[] rowsByScore() {
+    long[] order = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      int bits = Float.floatToIntBits(scores[i]);
+      int sortable = bits ^ ((bits >> 31) & 0x7fffffff); // negative floats' bits run the other way
+      order[i] = ((long) sortable << 32) | i;
+    }
+    Arrays.sort(order);
+    return order;
+  }
+
+  /** Field f's summary per bucket of the kept rows, built in ascending score order without another sort. */
+  private AucSummary[] summarizeRows(long[] order, int f) {
+    SortedBuilder[] builders = new SortedBuilder[buckets];
+    for (long key : order) {
+      int row = (int) key;
+      int b = bucketOf[row * fields + f] & 0xff;
+      if (builders[b] == null) {
+        builders[b] = new SortedBuilder();
+      }
+      builders[b].add(scores[row], positive[row]);
+    }
+    AucSummary[] out = new AucSummary[buckets];
+    for (int b = 0; b < buckets; b++) {
+      out[b] = builders[b] == null ? new AucSummary() : builders[b].build();
+    }
+    return out;
+  }
+
+  /** Distinct scores with their counts, appended in ascending order. */
+  private static final class SortedBuilder {
+    private float[] scores = new float[16];
+    private long[] positives = new long[16];
+    private long[] negatives = new long[16];
+    private int size;
+
+    void add(float score, boolean positive) {
+      if (size == 0 || Float.compare(scores[size - 1], score) != 0) {
+        if (size == scores.length) {
+          scores = Arrays.copyOf(scores, 2 * size);
+          positives = Arrays.copyOf(positives, 2 * size);
+          negatives = Arrays.copyOf(negatives, 2 * size);
+        }
+        scores[size++] = score;
+      }
+      if (positive) {
+        positives[size - 1]++;
+      } else {
+        negatives[size - 1]++;
+      }
+    }
+
+    AucSummary build() {
+      return AucSummary.ofDistinct(scores, positives, negatives, size);
+    }
   }
 }

@@ -63,9 +63,34 @@ class ExampleBlockTest {
   void scalarFieldsKeepNoOffsets() {
     ExampleBlock scalar = ExampleBlock.of(examples(1000, 2).stream()
         .map(e -> Example.single(e.label(), e.ids()[0][0], e.ids()[2][0])).toList(), 2);
-    assertEquals(4L * 1000 * 3, scalar.bytes(), "label and one int per field and row");
+    assertEquals(4L * 1000 + 2 * 1000, scalar.bytes(), "a float label and one byte per field and row");
     ExampleBlock withList = ExampleBlock.of(examples(1000, 2), 3);
-    assertTrue(withList.bytes() > 4L * 1000 * 4, "the list field keeps offsets");
+    assertTrue(withList.bytes() >= scalar.bytes() + 4L * 1001, "the list field keeps offsets");
+  }
+
+  @Test
+  void idsTakeTheNarrowestWidthThatHoldsTheFieldsLargest() throws Exception {
+    int[] largest = {255, 256, 65_535, 65_536, Integer.MAX_VALUE};
+    long[] bytesPerId = {1, 2, 2, 4, 4};
+    for (int k = 0; k < largest.length; k++) {
+      List<Example> list = new ArrayList<>();
+      for (int r = 0; r < 100; r++) {
+        list.add(new Example(r % 2, new int[][] {{r == 7 ? largest[k] : r}, {r, largest[k] - r}}));
+      }
+      ExampleBlock block = ExampleBlock.of(list, 2);
+      long offsets = 4L * 101;
+      assertEquals(4L * 100 + bytesPerId[k] * 300 + offsets, block.bytes(), "largest id " + largest[k]);
+      ExampleBlock back = ExampleBlock.read(new DataInputStream(new ByteArrayInputStream(bytes(block))));
+      for (int r = 0; r < 100; r++) {
+        assertArrayEquals(list.get(r).ids()[0], back.example(r).ids()[0], "largest " + largest[k] + ", row " + r);
+        assertArrayEquals(list.get(r).ids()[1], back.example(r).ids()[1], "largest " + largest[k] + ", row " + r);
+      }
+    }
+    ExampleBlock negative = ExampleBlock.of(List.of(Example.single(1f, -3)), 1);
+    assertEquals(4L + 4, negative.bytes(), "a negative id keeps 4 bytes");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> negative.batch(new int[] {0}, 0, 1, new int[] {5}));
+    assertTrue(e.getMessage().contains("row id = -3"), e.getMessage());
   }
 
   @Test
