@@ -122,6 +122,22 @@ final class EncodeStage {
 
     @Override
     public Iterator<ExampleBlock> call(Iterator<Row> rows) {
+      Gathered g = gather(rows); // the builder's buffers are gone before the sort
+      ExampleBlock unsorted = g.block();
+      long[] k = g.keys();
+      Integer[] order = new Integer[unsorted.size()];
+      Arrays.setAll(order, i -> i);
+      Arrays.sort(order, (a, b) -> {
+        int c = Long.compare(k[a], k[b]);
+        return c != 0 ? c : unsorted.compareRows(a, b);
+      });
+      return List.of(unsorted.permuted(Arrays.stream(order).mapToInt(Integer::intValue).toArray())).iterator();
+    }
+
+    /** A partition's rows as a block in arrival order, and each row's hash. */
+    private record Gathered(ExampleBlock block, long[] keys) {}
+
+    private Gathered gather(Iterator<Row> rows) {
       ExampleBlock.Builder block = new ExampleBlock.Builder(fields.size());
       long[] keys = new long[1024];
       while (rows.hasNext()) {
@@ -141,15 +157,7 @@ final class EncodeStage {
         }
         block.endRow(r.getFloat(1));
       }
-      ExampleBlock unsorted = block.build();
-      long[] k = keys;
-      Integer[] order = new Integer[unsorted.size()];
-      Arrays.setAll(order, i -> i);
-      Arrays.sort(order, (a, b) -> {
-        int c = Long.compare(k[a], k[b]);
-        return c != 0 ? c : unsorted.compareRows(a, b);
-      });
-      return List.of(unsorted.permuted(Arrays.stream(order).mapToInt(Integer::intValue).toArray())).iterator();
+      return new Gathered(block.build(), keys);
     }
   }
 

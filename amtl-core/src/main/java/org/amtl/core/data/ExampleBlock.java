@@ -7,19 +7,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Many encoded examples in column layout, as a Spark partition caches them: the labels in one array and, per
- * field, every row's ids in one {@link IdColumn} (1, 2 or 4 bytes an id, the narrowest that holds the field's
- * largest). A field where every row has exactly one id (a plain value column) keeps no offsets, so a row costs at
- * most 4 bytes per field plus its label, instead of an object and an array per field as a list of {@link Example}s
- * would. List fields keep offsets (field f's ids at {@code offsets[f][r] .. offsets[f][r+1]} are row r's
- * ids). Empty bags are stored as the OOV row, as {@link Batch} would store them.
+ * Many encoded examples in column layout, as a Spark partition caches them: the labels in one array (a byte each:
+ * they are 0 or 1) and, per field, every row's ids in one {@link IdColumn} (1, 2 or 4 bytes an id, the narrowest
+ * that holds the field's largest). A field where every row has exactly one id (a plain value column) keeps no
+ * offsets, so a row costs at most 4 bytes per field plus its label byte, instead of an object and an array per
+ * field as a list of {@link Example}s would. List fields keep offsets (field f's ids at
+ * {@code offsets[f][r] .. offsets[f][r+1]} are row r's ids). Empty bags are stored as the OOV row, as
+ * {@link Batch} would store them.
  */
 public final class ExampleBlock {
-  private final float[] labels;
+  private final byte[] labels; // 0 or 1
   private final IdColumn[] ids;
   private final int[][] offsets; // null for a field with one id per row
 
-  private ExampleBlock(float[] labels, IdColumn[] ids, int[][] offsets) {
+  private ExampleBlock(byte[] labels, IdColumn[] ids, int[][] offsets) {
     this.labels = labels;
     this.ids = ids;
     this.offsets = offsets;
@@ -128,37 +129,36 @@ public final class ExampleBlock {
     if (order.length != labels.length) {
       throw new IllegalArgumentException("order of " + order.length + " rows for a block of " + labels.length);
     }
-    float[] outLabels = new float[order.length];
+    byte[] outLabels = new byte[order.length];
     for (int i = 0; i < order.length; i++) {
       outLabels[i] = labels[order[i]];
     }
     IdColumn[] outIds = new IdColumn[ids.length];
     int[][] outOffsets = new int[ids.length][];
     for (int f = 0; f < ids.length; f++) {
-      int[] out = new int[ids[f].length()];
+      IdColumn.Appender out = new IdColumn.Appender(ids[f].length());
       if (offsets[f] == null) {
         for (int i = 0; i < order.length; i++) {
-          out[i] = ids[f].get(order[i]);
+          out.add(ids[f].get(order[i]));
         }
       } else {
         int[] off = new int[order.length + 1];
         for (int i = 0; i < order.length; i++) {
-          int pos = off[i];
           for (int k = offsets[f][order[i]]; k < offsets[f][order[i] + 1]; k++) {
-            out[pos++] = ids[f].get(k);
+            out.add(ids[f].get(k));
           }
-          off[i + 1] = pos;
+          off[i + 1] = out.size();
         }
         outOffsets[f] = off;
       }
-      outIds[f] = IdColumn.of(out, out.length);
+      outIds[f] = out.build();
     }
     return new ExampleBlock(outLabels, outIds, outOffsets);
   }
 
   /** Orders rows by label, then field by field by their ids (a bag: element-wise, then the shorter first). */
   public int compareRows(int a, int b) {
-    int c = Float.compare(labels[a], labels[b]);
+    int c = Byte.compare(labels[a], labels[b]);
     for (int f = 0; f < ids.length && c == 0; f++) {
       if (offsets[f] == null) {
         c = Integer.compare(ids[f].get(a), ids[f].get(b));
@@ -182,20 +182,21 @@ public final class ExampleBlock {
 
   /** Bytes held by the arrays (what a cached partition costs, object headers aside). */
   public long bytes() {
-    long b = 4L * labels.length;
+    long b = labels.length;
     for (int f = 0; f < ids.length; f++) {
       b += ids[f].bytes() + (offsets[f] == null ? 0 : 4L * offsets[f].length);
     }
     return b;
   }
 
-  /** Binary form: row and field counts, labels, then per field an offsets flag, the offsets and the id column. */
+  /**
+   * Binary form: row and field counts, the labels (a byte each), then per field an offsets flag, the offsets and
+   * the id column.
+   */
   public void write(DataOutputStream out) throws IOException {
     out.writeInt(labels.length);
     out.writeInt(ids.length);
-    for (float l : labels) {
-      out.writeFloat(l);
-    }
+    out.write(labels);
     for (int f = 0; f < ids.length; f++) {
       out.writeBoolean(offsets[f] != null);
       if (offsets[f] != null) {
@@ -206,10 +207,13 @@ public final class ExampleBlock {
   }
 
   public static ExampleBlock read(DataInputStream in) throws IOException {
-    float[] labels = new float[in.readInt()];
+    byte[] labels = new byte[in.readInt()];
     int fields = in.readInt();
+    in.readFully(labels);
     for (int i = 0; i < labels.length; i++) {
-      labels[i] = in.readFloat();
+      if (labels[i] != 0 && labels[i] != 1) {
+        throw new IOException("example block row " + i + ": label byte " + labels[i] + " (expected 0 or 1)");
+      }
     }
     IdColumn[] ids = new IdColumn[fields];
     int[][] offsets = new int[fields][];
@@ -237,15 +241,14 @@ public final class ExampleBlock {
 
   /** Appends rows: a row's ids field by field with {@link #id}, then {@link #endRow} with its label. */
   public static final class Builder {
-    private float[] labels = new float[1024];
-    private final int[][] ids;
-    private final int[] idCount;
+    private byte[] labels = new byte[1024];
+    private final IdColumn.Appender[] ids;
     private final int[][] offsets; // stays null for a field while every row so far had exactly one id
     private int rows;
 
     public Builder(int fields) {
-      ids = new int[fields][1024];
-      idCount = new int[fields];
+      ids = new IdColumn.Appender[fields];
+      Arrays.setAll(ids, f -> new IdColumn.Appender(1024));
       offsets = new int[fields][];
     }
 
@@ -255,10 +258,7 @@ public final class ExampleBlock {
 
     /** Adds one id to the current row's bag in field f. */
     public void id(int f, int id) {
-      if (idCount[f] == ids[f].length) {
-        ids[f] = Arrays.copyOf(ids[f], ids[f].length * 2);
-      }
-      ids[f][idCount[f]++] = id;
+      ids[f].add(id);
     }
 
     /** Ends the current row: a field given no id gets the OOV row; the label must be 0 or 1. */
@@ -269,13 +269,13 @@ public final class ExampleBlock {
       if (rows == labels.length) {
         labels = Arrays.copyOf(labels, labels.length * 2);
       }
-      labels[rows] = label;
+      labels[rows] = (byte) label;
       for (int f = 0; f < ids.length; f++) {
         int start = offsets[f] == null ? rows : offsets[f][rows];
-        if (idCount[f] == start) {
+        if (ids[f].size() == start) {
           id(f, FieldVocabulary.OOV);
         }
-        if (offsets[f] == null && idCount[f] != rows + 1) { // the first row with a bag: offsets from here on
+        if (offsets[f] == null && ids[f].size() != rows + 1) { // the first row with a bag: offsets from here on
           offsets[f] = new int[labels.length + 1];
           for (int r = 0; r <= rows; r++) {
             offsets[f][r] = r;
@@ -285,18 +285,19 @@ public final class ExampleBlock {
           if (offsets[f].length < labels.length + 1) {
             offsets[f] = Arrays.copyOf(offsets[f], labels.length + 1);
           }
-          offsets[f][rows + 1] = idCount[f];
+          offsets[f][rows + 1] = ids[f].size();
         }
       }
       rows++;
     }
 
-    /** The block, trimmed to its rows. */
+    /** The block, trimmed to its rows; the builder lets go of its buffers and takes no more rows. */
     public ExampleBlock build() {
       IdColumn[] outIds = new IdColumn[ids.length];
       int[][] outOffsets = new int[ids.length][];
       for (int f = 0; f < ids.length; f++) {
-        outIds[f] = IdColumn.of(ids[f], idCount[f]);
+        outIds[f] = ids[f].build();
+        ids[f] = null; // let each field's buffer go as soon as its column is built
         outOffsets[f] = offsets[f] == null ? null : Arrays.copyOf(offsets[f], rows + 1);
       }
       return new ExampleBlock(Arrays.copyOf(labels, rows), outIds, outOffsets);

@@ -24,27 +24,11 @@ final class IdColumn {
 
   /** The first n of {@code ids} (negative ids are kept as they are, in 4 bytes, for the batch's check to name). */
   static IdColumn of(int[] ids, int n) {
-    int min = 0;
-    int max = 0;
+    Appender a = new Appender(n);
     for (int i = 0; i < n; i++) {
-      min = Math.min(min, ids[i]);
-      max = Math.max(max, ids[i]);
+      a.add(ids[i]);
     }
-    if (min < 0 || max > Character.MAX_VALUE) {
-      return new IdColumn(4, null, null, java.util.Arrays.copyOf(ids, n));
-    }
-    if (max > 0xff) {
-      char[] c = new char[n];
-      for (int i = 0; i < n; i++) {
-        c[i] = (char) ids[i];
-      }
-      return new IdColumn(2, null, c, null);
-    }
-    byte[] b = new byte[n];
-    for (int i = 0; i < n; i++) {
-      b[i] = (byte) ids[i];
-    }
-    return new IdColumn(1, b, null, null);
+    return a.build();
   }
 
   int get(int i) {
@@ -62,15 +46,6 @@ final class IdColumn {
   /** Bytes of the array. */
   long bytes() {
     return (long) width * length();
-  }
-
-  /** Every id as an int (for building another column). */
-  int[] toInts() {
-    int[] out = new int[length()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = get(i);
-    }
-    return out;
   }
 
   /** Binary form: the width, the length, then each id in that width. */
@@ -119,6 +94,86 @@ final class IdColumn {
         return new IdColumn(4, null, null, v);
       }
       default -> throw new IOException("id column of width " + width + " (expected 1, 2 or 4 bytes)");
+    }
+  }
+
+  /**
+   * Ids appended one at a time into the narrowest width that holds every id so far: a field's ids never pass
+   * through an {@code int[]} unless one of them needs 4 bytes (a negative id, kept for the batch's check to name,
+   * or one above 65,535).
+   */
+  static final class Appender {
+    private int width = 1;
+    private byte[] bytes;
+    private char[] chars;
+    private int[] ints;
+    private int size;
+
+    Appender(int capacity) {
+      bytes = new byte[Math.max(16, capacity)];
+    }
+
+    int size() {
+      return size;
+    }
+
+    void add(int id) {
+      if (width == 1 && (id < 0 || id > 0xff)) {
+        widen(id < 0 || id > Character.MAX_VALUE ? 4 : 2);
+      } else if (width == 2 && (id < 0 || id > Character.MAX_VALUE)) {
+        widen(4);
+      }
+      if (size == capacity()) {
+        grow();
+      }
+      switch (width) {
+        case 1 -> bytes[size] = (byte) id;
+        case 2 -> chars[size] = (char) id;
+        default -> ints[size] = id;
+      }
+      size++;
+    }
+
+    private int capacity() {
+      return width == 1 ? bytes.length : width == 2 ? chars.length : ints.length;
+    }
+
+    private void grow() {
+      int n = Math.max(16, 2 * capacity());
+      switch (width) {
+        case 1 -> bytes = java.util.Arrays.copyOf(bytes, n);
+        case 2 -> chars = java.util.Arrays.copyOf(chars, n);
+        default -> ints = java.util.Arrays.copyOf(ints, n);
+      }
+    }
+
+    private void widen(int to) {
+      IdColumn so = new IdColumn(width, bytes, chars, ints);
+      if (to == 2) {
+        chars = new char[capacity()];
+        for (int i = 0; i < size; i++) {
+          chars[i] = (char) so.get(i);
+        }
+      } else {
+        ints = new int[capacity()];
+        for (int i = 0; i < size; i++) {
+          ints[i] = so.get(i);
+        }
+      }
+      bytes = null;
+      if (to == 4) {
+        chars = null;
+      }
+      width = to;
+    }
+
+    /** The column, trimmed to the ids appended. */
+    IdColumn build() {
+      return switch (width) {
+        case 1 -> new IdColumn(1, java.util.Arrays.copyOf(bytes, size), null, null);
+        case 2 -> new IdColumn(2, null, java.util.Arrays.copyOf(chars, size), null);
+        default -> new IdColumn(4, null, null, java.util.Arrays.copyOf(ints, size));
+      };
     }
   }
 }
