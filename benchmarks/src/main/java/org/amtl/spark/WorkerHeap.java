@@ -82,10 +82,10 @@ public final class WorkerHeap {
     LiveObjects peak = samples.map(LiveObjects::parse).max(java.util.Comparator.comparingLong(LiveObjects::total))
         .orElse(idle).minus(idle);
     System.out.printf(Locale.ROOT, "  peak above idle while %s: %.0f MB = %.1fx the model (float[] %.0f MB, "
-            + "int[] %.0f MB, byte[] %.0f MB, long[] %.0f MB, other %.0f MB)%n", phase, peak.total() / 1e6,
-        (double) peak.total() / modelBytes, peak.floatArrays() / 1e6, peak.intArrays() / 1e6,
-        peak.byteArrays() / 1e6, peak.longArrays() / 1e6, (peak.total() - peak.floatArrays() - peak.intArrays()
-            - peak.byteArrays() - peak.longArrays()) / 1e6);
+            + "int[] %.0f MB, byte[] %.0f MB, long[] %.0f MB, other %.0f MB; largest other classes in all: %s)%n",
+        phase, peak.total() / 1e6, (double) peak.total() / modelBytes, peak.floatArrays() / 1e6,
+        peak.intArrays() / 1e6, peak.byteArrays() / 1e6, peak.longArrays() / 1e6, (peak.total() - peak.floatArrays()
+            - peak.intArrays() - peak.byteArrays() - peak.longArrays()) / 1e6, peak.othersInMegabytes());
   }
 
   /**
