@@ -8,59 +8,37 @@ package org.amtl.core.data;
  *   <li>u_i, the per-field min-max of log(1 + c) over in-vocabulary values, in [0, 1] (OOV: c = 0);</li>
  *   <li>the normalized rank 1 - (r_i - 1) / |V| (OOV ranks last: 0).</li>
  * </ul>
- * a_i = u_i weighs h-AML against l-AML. Kept as four floats per row side by side (bucket, u, rank, and mean count /
- * count for the per-row budget), spread into s_i on request: a model holds 16 bytes per row for them, not a
- * (B + 2)-float vector, and a batch's random rows cost one cache miss each, not four.
+ * a_i = u_i weighs h-AML against l-AML; mean count / count scales the per-row budget. Each is computed on request
+ * from the row's count in the field's vocabulary, which the model holds anyway: a model keeps no per-row copy of
+ * them (16 bytes a row, a twentieth of a d = 32 table with its optimizer state), and a batch's random rows cost one
+ * read of their count each. The arithmetic is the one a precomputed table would store, so the floats are the same.
  */
 public final class FrequencyFeatures {
   /** Number of dense values after the one-hot bucket in s_i: u_i and the rank. */
   public static final int TAIL = 2;
-  private static final int PER_ROW = 4;
-  private static final int BUCKET = 0; // as a float: exact for any bucket index
-  private static final int WEIGHT = 1; // a_i = u_i
-  private static final int RANK = 2; // normalized rank
-  private static final int INVERSE_FREQUENCY = 3;
-  private final int rows;
+  private final FieldVocabulary vocab;
   private final int width;
   private final int buckets;
-  private final float[] perRow; // (rows, PER_ROW)
+  private final double logMin; // log(1 + c) of the least and most frequent in-vocabulary value
+  private final double logMax;
+  private final double meanCount; // over every row, OOV included; at least 1
 
-  private FrequencyFeatures(int rows, int buckets) {
-    this.rows = rows;
+  private FrequencyFeatures(FieldVocabulary vocab, int buckets) {
+    this.vocab = vocab;
     this.buckets = buckets;
     this.width = buckets + TAIL;
-    this.perRow = new float[rows * PER_ROW];
+    int n = vocab.size();
+    this.logMin = n == 0 ? 0 : Math.log1p(vocab.count(n));
+    this.logMax = n == 0 ? 0 : Math.log1p(vocab.count(1));
+    double total = 0;
+    for (int id = 0; id < vocab.rows(); id++) {
+      total += vocab.count(id);
+    }
+    this.meanCount = Math.max(1, total / vocab.rows());
   }
 
   public static FrequencyFeatures of(FieldVocabulary vocab, int buckets) {
-    int rows = vocab.rows();
-    FrequencyFeatures ff = new FrequencyFeatures(rows, buckets);
-    int n = vocab.size();
-    double logMin = n == 0 ? 0 : Math.log1p(vocab.count(n));
-    double logMax = n == 0 ? 0 : Math.log1p(vocab.count(1));
-    double total = 0;
-    for (int id = 0; id < rows; id++) {
-      total += vocab.count(id);
-    }
-    double meanCount = Math.max(1, total / rows);
-    for (int id = 0; id < rows; id++) {
-      long c = vocab.count(id);
-      int b = bucketOf(c, buckets);
-      double u;
-      if (id == FieldVocabulary.OOV) {
-        u = 0;
-      } else if (logMax > logMin) {
-        u = Math.min(1, Math.max(0, (Math.log1p(c) - logMin) / (logMax - logMin)));
-      } else {
-        u = 1;
-      }
-      int o = id * PER_ROW;
-      ff.perRow[o + BUCKET] = b;
-      ff.perRow[o + WEIGHT] = (float) u;
-      ff.perRow[o + RANK] = (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / n);
-      ff.perRow[o + INVERSE_FREQUENCY] = (float) (meanCount / Math.max(1, c));
-    }
-    return ff;
+    return new FrequencyFeatures(vocab, buckets);
   }
 
   /** floor(log2(1 + count)), capped at buckets - 1. */
@@ -70,7 +48,7 @@ public final class FrequencyFeatures {
   }
 
   public int rows() {
-    return rows;
+    return vocab.rows();
   }
 
   /** Length of s_i. */
@@ -88,25 +66,41 @@ public final class FrequencyFeatures {
    */
   public void copyOneHotTo(int[] ids, int n, int[] hot, float[] tail) {
     for (int i = 0; i < n; i++) {
-      int o = ids[i] * PER_ROW;
-      hot[i] = (int) perRow[o + BUCKET];
-      tail[i * TAIL] = perRow[o + WEIGHT];
-      tail[i * TAIL + 1] = perRow[o + RANK];
+      long c = vocab.count(ids[i]);
+      hot[i] = bucketOf(c, buckets);
+      tail[i * TAIL] = weight(ids[i], c);
+      tail[i * TAIL + 1] = rank(ids[i]);
     }
   }
 
   /** Copies s_{id} into {@code out} at {@code offset}. */
   public void copyTo(int id, float[] out, int offset) {
-    int o = id * PER_ROW;
+    long c = vocab.count(id);
     java.util.Arrays.fill(out, offset, offset + buckets, 0f);
-    out[offset + (int) perRow[o + BUCKET]] = 1f;
-    out[offset + buckets] = perRow[o + WEIGHT];
-    out[offset + buckets + 1] = perRow[o + RANK];
+    out[offset + bucketOf(c, buckets)] = 1f;
+    out[offset + buckets] = weight(id, c);
+    out[offset + buckets + 1] = rank(id);
   }
 
   /** a_id, the h-AML weight. */
   public float weight(int id) {
-    return perRow[id * PER_ROW + WEIGHT];
+    return weight(id, vocab.count(id));
+  }
+
+  // u_id: min-max of log(1 + c) over the in-vocabulary values, clamped to [0, 1]; OOV 0, a one-count field 1
+  private float weight(int id, long count) {
+    if (id == FieldVocabulary.OOV) {
+      return 0f;
+    }
+    if (logMax > logMin) {
+      return (float) Math.min(1, Math.max(0, (Math.log1p(count) - logMin) / (logMax - logMin)));
+    }
+    return 1f;
+  }
+
+  // 1 - (r - 1) / |V| for the value of rank r = id; OOV ranks last: 0
+  private float rank(int id) {
+    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / vocab.size());
   }
 
   /**
@@ -114,10 +108,10 @@ public final class FrequencyFeatures {
    * in expectation, a per-row average (the storage budget per row).
    */
   public float inverseFrequency(int id) {
-    return perRow[id * PER_ROW + INVERSE_FREQUENCY];
+    return (float) (meanCount / Math.max(1, vocab.count(id)));
   }
 
   public int bucket(int id) {
-    return (int) perRow[id * PER_ROW + BUCKET];
+    return bucketOf(vocab.count(id), buckets);
   }
 }

@@ -8,7 +8,6 @@ public final class AmtlEmbedding extends FieldEmbedding {
   private final AmtlMask mask;
   private float[] rows = new float[0]; // (n, d) the unique ids' table rows, gathered once per forward
   private float[] masks = new float[0];
-  private float[] dmasks = new float[0];
 
   public AmtlEmbedding(EmbeddingTable table, AmtlMask mask) {
     super(table.width());
@@ -31,7 +30,6 @@ public final class AmtlEmbedding extends FieldEmbedding {
     if (masks.length < n * dim) {
       rows = new float[n * dim];
       masks = new float[n * dim];
-      dmasks = new float[n * dim];
     }
     mask.forward(ids, n, masks, training);
     float[] w = table.values();
@@ -43,19 +41,20 @@ public final class AmtlEmbedding extends FieldEmbedding {
     }
   }
 
-  // dvectors: (n, d) -> dL/de = m * dv (rows), dL/dm = e * dv (mask); e from the forward's gathered rows, since
-  // reading the table again would miss the cache once per row
+  // dvectors: (n, d) -> dL/de = m * dv (rows), then dL/dm = e * dv (mask) written over dvectors; e from the
+  // forward's gathered rows, since reading the table again would miss the cache once per row
   @Override
   protected void backwardVectors(int[] ids, int n, float[] dvectors) {
-    for (int o = 0; o < n * dim; o++) {
-      dmasks[o] = rows[o] * dvectors[o];
-    }
     for (int s = 0; s < n; s++) {
       int o = table.gradOffset(ids[s]);
       float[] g = table.gradBuffer();
       for (int j = 0; j < dim; j++) {
         g[o + j] += masks[s * dim + j] * dvectors[s * dim + j];
       }
+    }
+    float[] dmasks = dvectors;
+    for (int o = 0; o < n * dim; o++) {
+      dmasks[o] = rows[o] * dvectors[o];
     }
     mask.backward(dmasks, occurrenceWeights());
   }

@@ -34,7 +34,6 @@ public final class AmtlMask {
   private float[] a = new float[0]; // (n) twin weight
   private float[] z = new float[0]; // (n, d) mixed logits
   private float[] probs = new float[0]; // (n, d) softmax(z / T)
-  private float[] dz = new float[0];
   private float[] dzh = new float[0];
   private float[] dzl = new float[0];
 
@@ -87,7 +86,6 @@ public final class AmtlMask {
     if (z.length < n * dim) {
       z = new float[n * dim];
       probs = new float[n * dim];
-      dz = new float[n * dim];
       dzh = new float[n * dim];
       dzl = new float[n * dim];
     }
@@ -123,10 +121,10 @@ public final class AmtlMask {
     for (int i = 0; i < n; i++) {
       int o = i * dim;
       float share = budgetPerRow ? lookupWeights[i] * features.inverseFrequency(ids[i]) : lookupWeights[i];
-      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * share, dz);
+      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * share, dzh); // dz, scaled below
       for (int j = 0; j < dim; j++) {
-        dzh[o + j] = a[i] * dz[o + j];
-        dzl[o + j] = (1f - a[i]) * dz[o + j];
+        dzl[o + j] = (1f - a[i]) * dzh[o + j];
+        dzh[o + j] = a[i] * dzh[o + j];
       }
     }
     hAml.backward(dzh, false);

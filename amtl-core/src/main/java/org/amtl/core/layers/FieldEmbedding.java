@@ -102,7 +102,7 @@ public abstract class FieldEmbedding {
   // ids: (n) -> vectors: (n, d)
   protected abstract void computeVectors(int[] ids, int n, float[] vectors, boolean training);
 
-  // dvectors: (n, d) -> parameter gradients
+  // dvectors: (n, d) -> parameter gradients; may overwrite dvectors (it is refilled each backward)
   protected abstract void backwardVectors(int[] ids, int n, float[] dvectors);
 
   /** Per row, the number of dims it keeps after training (what the exported table stores). */

@@ -1,6 +1,7 @@
 package org.amtl.core.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,15 @@ class ReluTest {
       x[i] = i < special.length ? special[i] : (float) rnd.nextGaussian();
       dy[i] = i % 7 == 0 ? -0f : i % 11 == 0 ? special[i % special.length] : (float) rnd.nextGaussian();
     }
+    float[] input = x.clone();
+    float[] upstream = dy.clone();
     Relu relu = new Relu();
-    float[] y = relu.forward(x, n).clone();
+    float[] y = relu.forward(x, n);
+    assertSame(x, y, "forward writes over its input");
     float[] dx = relu.backward(dy);
+    assertSame(dy, dx, "backward writes over its upstream gradient");
+    x = input;
+    dy = upstream;
     for (int i = 0; i < n; i++) {
       float expectedY = x[i] > 0f ? x[i] : 0f;
       float expectedDx = expectedY > 0f ? dy[i] : 0f;
