@@ -1,8 +1,6 @@
 package org.amtl.core.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.amtl.core.util.StringRowIndex;
@@ -43,27 +41,63 @@ public final class FieldVocabulary {
    * {@code minCount} go to OOV.
    */
   public static FieldVocabulary fromCounts(String name, String[] values, long[] counts, long minCount) {
-    List<ValueCount> kept = new ArrayList<>();
+    int kept = 0;
     for (int i = 0; i < values.length; i++) {
       if (counts[i] < 0) {
         throw new IllegalArgumentException(
             "field '" + name + "': count of value '" + values[i] + "' = " + counts[i] + " (expected >= 0)");
       }
       if (counts[i] >= minCount) {
-        kept.add(new ValueCount(values[i], counts[i]));
+        kept++;
       }
     }
-    kept.sort(Comparator.comparingLong(ValueCount::count).reversed().thenComparing(ValueCount::value));
-    String[] rowValues = new String[kept.size()];
-    long[] rowCounts = new long[kept.size() + 1];
-    for (int i = 0; i < kept.size(); i++) {
-      rowValues[i] = kept.get(i).value();
-      rowCounts[i + 1] = kept.get(i).count();
+    // by count, descending: each count's rank among the distinct counts in the high half, the value's index in the
+    // low, so one primitive sort orders them (a comparator sort of objects was most of the driver's time here)
+    long[] distinct = new long[kept];
+    int k = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (counts[i] >= minCount) {
+        distinct[k++] = counts[i];
+      }
+    }
+    Arrays.sort(distinct);
+    int nDistinct = unique(distinct);
+    long[] order = new long[kept];
+    k = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (counts[i] >= minCount) {
+        long fromTop = nDistinct - 1 - Arrays.binarySearch(distinct, 0, nDistinct, counts[i]);
+        order[k++] = fromTop << 32 | i;
+      }
+    }
+    Arrays.sort(order);
+    String[] rowValues = new String[kept];
+    long[] rowCounts = new long[kept + 1];
+    for (int r = 0; r < kept; r++) {
+      int i = (int) order[r];
+      rowValues[r] = values[i];
+      rowCounts[r + 1] = counts[i];
+    }
+    for (int from = 0, to; from < kept; from = to) { // ties by value
+      to = from + 1;
+      while (to < kept && rowCounts[to + 1] == rowCounts[from + 1]) {
+        to++;
+      }
+      Arrays.sort(rowValues, from, to);
     }
     return new FieldVocabulary(name, rowValues, rowCounts);
   }
 
-  private record ValueCount(String value, long count) {}
+  // sorted v -> its distinct values first (in order); returns how many
+  private static int unique(long[] v) {
+    int n = 0;
+    for (int i = 0; i < v.length; i++) {
+      if (n == 0 || v[i] != v[n - 1]) {
+        v[n++] = v[i];
+      }
+    }
+    return n;
+  }
 
   /**
    * Builds directly from values already in row order and their counts (counts[0] is the OOV row's); null values

@@ -76,4 +76,32 @@ class VocabularyTest {
     assertEquals(FrequencyFeatures.of(full.field(0), 24).weight(2), FrequencyFeatures.of(counts.field(0), 24)
         .weight(2));
   }
+
+  @Test
+  void rowsFollowCountThenValueAmongManyTiesAndHugeCounts() {
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+    int n = 5000;
+    String[] values = new String[n];
+    long[] counts = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = "v" + rnd.nextInt(1_000_000) + "-" + i; // distinct, in no order
+      int kind = rnd.nextInt(4);
+      counts[i] = kind == 0 ? 1 + rnd.nextInt(3) : kind == 1 ? rnd.nextInt(100)
+          : kind == 2 ? (1L << 33) + rnd.nextInt(5) : rnd.nextLong(1L << 40);
+    }
+    FieldVocabulary v = FieldVocabulary.fromCounts("f", values, counts, 2);
+    List<Integer> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (counts[i] >= 2) {
+        expected.add(i);
+      }
+    }
+    expected.sort(java.util.Comparator.<Integer>comparingLong(i -> counts[i]).reversed()
+        .thenComparing(i -> values[i]));
+    assertEquals(expected.size(), v.size());
+    for (int r = 0; r < expected.size(); r++) {
+      assertEquals(values[expected.get(r)], v.value(r + 1), "row " + (r + 1));
+      assertEquals(counts[expected.get(r)], v.count(r + 1), "row " + (r + 1));
+    }
+  }
 }
