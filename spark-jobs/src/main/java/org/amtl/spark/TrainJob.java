@@ -92,14 +92,28 @@ public final class TrainJob {
     return p;
   }
 
-  /** The active session, or a new one (local[*] when no master is set) with Kryo and registration required. */
+  /**
+   * Spark's memory page for sorts and hash aggregations unless one is set: Spark sizes it from the executor's heap
+   * per core (64 MB for 2 GB and one core), and the count and the layout hold two or three pages per task however
+   * little they fill; 8 MB pages hold the same rows in a fraction of that (a map or a sort grows by pages).
+   */
+  static final String PAGE_SIZE = "8m";
+
+  /**
+   * The active session, or a new one (local[*] when no master is set) with Kryo and registration required, and
+   * {@link #PAGE_SIZE} as {@code spark.buffer.pageSize} unless that is set.
+   */
   static SparkSession session(String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true");
-    if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+    org.apache.spark.SparkConf given = new org.apache.spark.SparkConf(); // spark-submit's settings and -Dspark.*
+    if (!given.contains("spark.master")) {
       b.master("local[*]");
+    }
+    if (!given.contains("spark.buffer.pageSize")) {
+      b.config("spark.buffer.pageSize", PAGE_SIZE);
     }
     return b.getOrCreate();
   }

@@ -25,6 +25,7 @@ final class SparkTestSupport {
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true")
+        .config("spark.buffer.pageSize", TrainJob.PAGE_SIZE)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
