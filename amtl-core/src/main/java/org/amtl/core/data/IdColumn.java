@@ -22,15 +22,6 @@ final class IdColumn {
     this.ints = ints;
   }
 
-  /** The first n of {@code ids} (negative ids are kept as they are, in 4 bytes, for the batch's check to name). */
-  static IdColumn of(int[] ids, int n) {
-    Appender a = new Appender(n);
-    for (int i = 0; i < n; i++) {
-      a.add(ids[i]);
-    }
-    return a.build();
-  }
-
   int get(int i) {
     return switch (width) {
       case 1 -> bytes[i] & 0xff;

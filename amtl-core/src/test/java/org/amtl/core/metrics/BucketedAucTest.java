@@ -48,13 +48,7 @@ class BucketedAucTest {
           members.add(i);
         }
       }
-      float[] s = new float[members.size()];
-      float[] y = new float[members.size()];
-      for (int k = 0; k < s.length; k++) {
-        s[k] = p[members.get(k)];
-        y[k] = ex.get(members.get(k)).label();
-      }
-      double expected = AucSummary.of(s, y, s.length).auc();
+      double expected = summaryOf(members, p, ex).auc();
       assertEquals(expected, all.auc(0, bucket), 0);
       assertEquals(expected, merged.auc(0, bucket), 0);
       assertEquals(members.size(), all.count(0, bucket));
@@ -94,13 +88,7 @@ class BucketedAucTest {
             members.add(i);
           }
         }
-        float[] s = new float[members.size()];
-        float[] y = new float[members.size()];
-        for (int k = 0; k < s.length; k++) {
-          s[k] = p[members.get(k)];
-          y[k] = ex.get(members.get(k)).label();
-        }
-        AucSummary.of(s, y, s.length).write(out);
+        summaryOf(members, p, ex).write(out);
       }
     }
     byte[] written = bytes(kept);
@@ -123,6 +111,17 @@ class BucketedAucTest {
     IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
         () -> new BucketedAuc(1, 24).add(one, new float[] {Float.NaN}, ff));
     assertTrue(nan.getMessage().contains("score 0 = NaN"), nan.getMessage());
+  }
+
+  // the exact summary of the members' (score, label) pairs, by AucSummary alone
+  private static AucSummary summaryOf(List<Integer> members, float[] p, List<Example> ex) {
+    float[] s = new float[members.size()];
+    float[] y = new float[members.size()];
+    for (int k = 0; k < s.length; k++) {
+      s[k] = p[members.get(k)];
+      y[k] = ex.get(members.get(k)).label();
+    }
+    return AucSummary.of(s, y, s.length);
   }
 
   private static byte[] bytes(BucketedAuc auc) throws IOException {
