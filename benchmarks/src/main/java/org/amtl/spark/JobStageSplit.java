@@ -97,9 +97,9 @@ public final class JobStageSplit {
         long training = heap.peakBetween(prepared, Double.MAX_VALUE);
         System.out.printf(Locale.ROOT, "live heap (full collection before each sample, every second) in this JVM "
             + "(driver and %s task threads): peak %.0f MB while reading, counting and encoding; %.0f MB while "
-            + "training and publishing (cached examples: 26 fields + label, 4 bytes each, %.0f MB); model parameters and optimizer state %.0f MB per "
+            + "training and publishing (cached examples %.0f MB); model parameters and optimizer state %.0f MB per "
             + "copy: %.1fx and %.1fx%n", spark.sparkContext().master(), before / 1e6, training / 1e6,
-            (s.trainRows() + s.testRows()) * 27 * 4 / 1e6, s.modelBytes() / 1e6, (double) before / s.modelBytes(),
+            s.cachedExampleBytes() / 1e6, s.modelBytes() / 1e6, (double) before / s.modelBytes(),
             (double) training / s.modelBytes());
         return;
       }

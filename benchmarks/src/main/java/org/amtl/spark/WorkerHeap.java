@@ -57,7 +57,7 @@ public final class WorkerHeap {
           + t.getOrDefault("count values", 0.0) + t.getOrDefault("encode and lay out examples", 0.0)));
       System.out.printf(Locale.ROOT, "job on %,d rows (defaults) on %s, %d executor JVMs of 1 core; model parameters "
           + "and optimizer state %.0f MB; cached examples %.0f MB in all%n", rows, spark.sparkContext().master(),
-          executors, s.modelBytes() / 1e6, (s.trainRows() + s.testRows()) * 27 * 4 / 1e6);
+          executors, s.modelBytes() / 1e6, s.cachedExampleBytes() / 1e6);
       try (var files = Files.list(heapDir)) {
         for (Path f : files.sorted().toList()) {
           List<String[]> samples = Files.readAllLines(f).stream().map(l -> l.trim().split(" ")).toList();

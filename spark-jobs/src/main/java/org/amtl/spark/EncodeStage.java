@@ -54,14 +54,23 @@ final class EncodeStage {
     return examples;
   }
 
-  /** Example counts per partition, in partition order (also materialises the cache). */
-  static long[] countPerPartition(JavaRDD<ExampleBlock> examples) {
-    List<PartitionCount> counts = examples.mapPartitionsWithIndex(new Counter(), true).collect();
-    long[] out = new long[counts.size()];
-    for (PartitionCount c : counts) {
-      out[c.partition()] = c.examples();
+  /** Example counts per partition, in partition order, and the bytes the blocks hold in all. */
+  record Cached(long[] perPartition, long bytes) {
+    long rows() {
+      return Arrays.stream(perPartition).sum();
     }
-    return out;
+  }
+
+  /** Counts the examples of every partition (which also materialises the cache). */
+  static Cached count(JavaRDD<ExampleBlock> examples) {
+    List<PartitionCount> counts = examples.mapPartitionsWithIndex(new Counter(), true).collect();
+    long[] perPartition = new long[counts.size()];
+    long bytes = 0;
+    for (PartitionCount c : counts) {
+      perPartition[c.partition()] = c.examples();
+      bytes += c.bytes();
+    }
+    return new Cached(perPartition, bytes);
   }
 
   /**
@@ -195,10 +204,13 @@ final class EncodeStage {
     @Override
     public Iterator<PartitionCount> call(Integer partition, Iterator<ExampleBlock> blocks) {
       long n = 0;
+      long bytes = 0;
       while (blocks.hasNext()) {
-        n += blocks.next().size();
+        ExampleBlock b = blocks.next();
+        n += b.size();
+        bytes += b.bytes();
       }
-      return List.of(new PartitionCount(partition, n)).iterator();
+      return List.of(new PartitionCount(partition, n, bytes)).iterator();
     }
   }
 }

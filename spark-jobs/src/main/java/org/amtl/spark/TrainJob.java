@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** What a finished run reports. */
+  /**
+   * What a finished run reports; {@code modelBytes} are one training copy's parameters and optimizer state,
+   * {@code cachedExampleBytes} the arrays of the cached train and test examples.
+   */
   public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
       long trainRows, long testRows, List<TrainStage.RoundStats> rounds, Map<String, Double> stageSeconds,
-      long modelBytes) {}
+      long modelBytes, long cachedExampleBytes) {}
 
   private TrainJob() {}
 
@@ -126,7 +129,7 @@ public final class TrainJob {
    */
   record Prepared(InputStage.Input input, Vocabulary vocab, Broadcast<Vocabulary> vocabBroadcast,
       Broadcast<Vocabulary> countsBroadcast, JavaRDD<ExampleBlock> train, JavaRDD<ExampleBlock> test,
-      long[] trainCounts, long trainRows, long testRows) {
+      long[] trainCounts, long trainRows, long testRows, long cachedBytes) {
     /** Frees the cached examples, the input and the vocabulary broadcasts. */
     void release() {
       train.unpersist();
@@ -155,20 +158,24 @@ public final class TrainJob {
         "train");
     JavaRDD<ExampleBlock> test = EncodeStage.encode(split.test(), input.fields(), vocabBroadcast, partitions, seed,
         "test");
-    long[] trainCounts = EncodeStage.countPerPartition(train);
-    long trainRows = java.util.Arrays.stream(trainCounts).sum();
-    long testRows = java.util.Arrays.stream(EncodeStage.countPerPartition(test)).sum();
+    EncodeStage.Cached trainCached = EncodeStage.count(train);
+    EncodeStage.Cached testCached = EncodeStage.count(test);
+    long[] trainCounts = trainCached.perPartition();
+    long trainRows = trainCached.rows();
+    long testRows = testCached.rows();
+    long cachedBytes = trainCached.bytes() + testCached.bytes();
     vocabBroadcast.unpersist(false);
     timer.done("encode and lay out examples");
     if (trainRows == 0 || testRows == 0) {
       throw new IllegalArgumentException((input.paths().isEmpty() ? "generated log" : "input " + input.paths())
           + ": the split left " + trainRows + " train and " + testRows + " test rows (expected both > 0)");
     }
-    LOG.info("{} train rows in {} partitions {}, {} test rows; vocabulary sizes {}", trainRows, partitions,
-        java.util.Arrays.toString(trainCounts), testRows,
+    LOG.info("{} train rows in {} partitions {}, {} test rows, cached in {} MB of arrays; vocabulary sizes {}",
+        trainRows, partitions, java.util.Arrays.toString(trainCounts), testRows,
+        String.format(java.util.Locale.ROOT, "%.1f", cachedBytes / 1e6),
         vocab.fields().stream().map(f -> f.name() + "=" + f.size()).toList());
     return new Prepared(input, vocab, vocabBroadcast, sc.broadcast(vocab.countsOnly()), train, test, trainCounts,
-        trainRows, testRows);
+        trainRows, testRows, cachedBytes);
   }
 
   public static Summary run(SparkSession spark, AmtlConfig config) throws IOException {
@@ -244,6 +251,7 @@ public final class TrainJob {
         lastEval[0].summary().auc(),
         storage.totalKept(), storage.totalFixed());
     return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
-        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(), model.parameterAndOptimizerBytes());
+        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(),
+        model.parameterAndOptimizerBytes(), data.cachedBytes());
   }
 }
