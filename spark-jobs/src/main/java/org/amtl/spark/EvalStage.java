@@ -60,9 +60,11 @@ final class EvalStage {
 
     @Override
     public Iterator<String> call(Integer partition, Iterator<ExampleBlock> blocks) throws IOException {
-      CtrModel model = ExecutorModels.holding(counts.id(), config, counts.value(), state);
-      LocalTrainer.Evaluation e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
-          .evaluate(blocks.next(), buckets); // one block per partition
+      LocalTrainer.Evaluation e;
+      try (ExecutorModels.Lease lease = ExecutorModels.holding(counts.id(), config, counts.value(), state)) {
+        CtrModel model = lease.model();
+        e = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE)).evaluate(blocks.next(), buckets);
+      } // one block per partition; the copy is free again while the summaries are written
       String file = state.exchange().writePart(folder(state), partition, TaskContext.get().taskAttemptId(),
           EvalPart::write, new EvalPart(partition, e.summary(), e.perBucket()));
       return List.of(file).iterator();

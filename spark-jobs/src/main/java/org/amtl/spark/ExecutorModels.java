@@ -1,6 +1,9 @@
 package org.amtl.spark;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.amtl.core.config.AmtlConfig;
@@ -11,53 +14,102 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model per executor thread, reused across rounds: building a model allocates every table, so a task only
- * loads the round's state into the cached one. Loading replaces all dense values, optimizer state and rows, so
- * reuse cannot leak anything from one round into the next. The cache remembers which published state its model
- * holds unchanged, so an evaluation and the next round's training on the same thread read it once.
+ * The executor's training copies of the model, reused across rounds: building a model allocates every table, so a
+ * task leases a copy, loads the round's state into it and gives it back when done. Loading replaces all dense
+ * values, optimizer state and rows, so reuse cannot leak anything from one round into the next. A copy remembers
+ * which published state it holds unchanged, and a lease prefers a copy that holds the state asked for, so an
+ * evaluation and the next round's training read it once. Copies belong to the executor, not to a thread: Spark
+ * starts a new task thread whenever a task begins before the last one's thread is back in its pool, and a copy per
+ * thread would grow with those; leases keep them at the most tasks that ever ran at once.
  */
 final class ExecutorModels {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
   private record Key(long vocabBroadcast, Map<String, String> config) {}
 
-  private static final ThreadLocal<Map<Key, CtrModel>> CACHE = ThreadLocal.withInitial(HashMap::new);
-  /** The key of the published state the thread's model holds unchanged, or null. */
-  private static final ThreadLocal<String> HOLDS = new ThreadLocal<>();
+  private static final List<Lease> FREE = new ArrayList<>(); // guarded by ExecutorModels.class
+  private static Key current; // the job and vocabulary the free copies belong to
 
   private ExecutorModels() {}
 
-  static CtrModel get(long vocabBroadcast, Map<String, String> config, Vocabulary vocab) {
-    Map<Key, CtrModel> cache = CACHE.get();
-    Key key = new Key(vocabBroadcast, config);
-    CtrModel model = cache.get(key);
-    if (model == null) {
-      cache.clear(); // a new job or vocabulary: drop the old skeleton
-      HOLDS.remove();
-      model = new CtrModel(toConfig(config), vocab);
-      LOG.info("model built on {}; dense layers: {}", Thread.currentThread().getName(), Gemm.implementation());
-      cache.put(key, model);
+  /** A training copy in one task's hands; closing it gives it back. */
+  static final class Lease implements AutoCloseable {
+    private final Key key;
+    private final CtrModel model;
+    private String holds; // the key of the published state the copy holds unchanged, or null
+
+    private Lease(Key key, CtrModel model) {
+      this.key = key;
+      this.model = model;
     }
-    return model;
+
+    CtrModel model() {
+      return model;
+    }
+
+    /** The copy is about to change (training): it no longer holds the state it loaded. */
+    void changing() {
+      holds = null;
+    }
+
+    @Override
+    public void close() {
+      giveBack(this);
+    }
   }
 
   /**
-   * The thread's model holding {@code state}: loaded from storage unless it already holds it unchanged. Call
-   * {@link #changing()} before changing the model.
+   * A copy holding {@code state}: a free one that holds it already, else a free one loaded with it, else a new
+   * one. Call {@link Lease#changing()} before changing the model, and close the lease when the task is done.
    */
-  static CtrModel holding(long vocabBroadcast, Map<String, String> config, Vocabulary vocab,
-      ModelExchange.Published state) throws java.io.IOException {
-    CtrModel model = get(vocabBroadcast, config, vocab);
-    if (!state.key().equals(HOLDS.get())) {
-      HOLDS.remove(); // a load that fails part way leaves the model partly loaded
-      state.loadInto(model);
-      HOLDS.set(state.key());
+  static Lease holding(long vocabBroadcast, Map<String, String> config, Vocabulary vocab,
+      ModelExchange.Published state) throws IOException {
+    Key key = new Key(vocabBroadcast, config);
+    Lease lease = take(key, state.key());
+    if (lease == null) {
+      lease = new Lease(key, new CtrModel(toConfig(config), vocab));
+      LOG.info("model built on {}; dense layers: {}", Thread.currentThread().getName(), Gemm.implementation());
     }
-    return model;
+    if (!state.key().equals(lease.holds)) {
+      lease.holds = null; // a load that fails part way leaves the copy partly loaded
+      try {
+        state.loadInto(lease.model);
+      } catch (IOException | RuntimeException e) {
+        lease.close();
+        throw e;
+      }
+      lease.holds = state.key();
+    }
+    return lease;
   }
 
-  /** The thread's model is about to change (training): it no longer holds the state it loaded. */
-  static void changing() {
-    HOLDS.remove();
+  // a free copy of this job's model, one that holds stateKey if there is one; null when none is free
+  private static synchronized Lease take(Key key, String stateKey) {
+    if (!key.equals(current)) { // a new job or vocabulary: drop the old copies
+      FREE.clear();
+      current = key;
+    }
+    if (FREE.isEmpty()) {
+      return null;
+    }
+    int pick = FREE.size() - 1;
+    for (int i = 0; i < FREE.size(); i++) {
+      if (stateKey.equals(FREE.get(i).holds)) {
+        pick = i;
+        break;
+      }
+    }
+    return FREE.remove(pick);
+  }
+
+  private static synchronized void giveBack(Lease lease) {
+    if (lease.key.equals(current) && !FREE.contains(lease)) {
+      FREE.add(lease);
+    }
+  }
+
+  /** The copies free now (for tests). */
+  static synchronized int free() {
+    return FREE.size();
   }
 
   /** The explicit values of a configuration, as a serializable map for closures. */

@@ -177,14 +177,16 @@ final class TrainStage {
       int to = (int) ((long) (slice + 1) * block.size() / slices);
       int[] order = Shuffles.range(from, to, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice,
           round / slices)));
-      CtrModel model = ExecutorModels.holding(counts.id(), config, counts.value(), state);
-      ExecutorModels.changing();
-      model.clearTouched();
-      LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
-          .train(block, order, null);
-      double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
-      String file = state.exchange().writeTouched(model, round, partition, TaskContext.get().taskAttemptId());
-      return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, file)).iterator();
+      try (ExecutorModels.Lease lease = ExecutorModels.holding(counts.id(), config, counts.value(), state)) {
+        CtrModel model = lease.model();
+        lease.changing();
+        model.clearTouched();
+        LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
+            .train(block, order, null);
+        double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
+        String file = state.exchange().writeTouched(model, round, partition, TaskContext.get().taskAttemptId());
+        return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, file)).iterator();
+      }
     }
   }
 }
