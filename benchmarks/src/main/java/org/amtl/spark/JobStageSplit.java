@@ -14,7 +14,7 @@ import org.apache.spark.sql.SparkSession;
  * fields; rows from the first argument, default 1,000,000): read and check, count, encode, the training rounds (partition tasks, parameter
  * averaging, writing the state, checkpoints), evaluation and publishing. Prints each stage's share and averaging's share of
  * the rounds, and the JVM's peak heap against the model's parameter and optimizer bytes (in local mode one JVM
- * holds the driver's model, one training copy per task thread, the state read back and the cached examples). Lives
+ * holds the driver's model, one training copy per task running at once, the state read back and the cached examples). Lives
  * in the job's package because the job's stages are package-private.
  * With {@code live}, prints only the peak of live objects instead (see {@link HeapPeak}).
  * Usage: {@code JobStageSplit [rows] [live]}.
