@@ -52,7 +52,7 @@ public final class FieldVocabulary {
       }
     }
     // by count, descending: each count's rank among the distinct counts in the high half, the value's index in the
-    // low, so one primitive sort orders them (a comparator sort of objects was most of the driver's time here)
+    // low, so one primitive sort orders them (a comparator sort of records took the driver longer)
     long[] distinct = new long[kept];
     int k = 0;
     for (int i = 0; i < values.length; i++) {
