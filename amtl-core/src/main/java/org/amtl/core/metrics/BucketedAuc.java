@@ -79,11 +79,22 @@ public final class BucketedAuc {
 
   private void reserve(int capacity) {
     if (capacity > scores.length) {
-      int grown = Math.max(capacity, 2 * scores.length);
+      int grown = grownCapacity(scores.length, capacity, fields);
       scores = Arrays.copyOf(scores, grown);
       positive = Arrays.copyOf(positive, grown);
-      bucketOf = Arrays.copyOf(bucketOf, Math.multiplyExact(grown, fields));
+      bucketOf = Arrays.copyOf(bucketOf, grown * fields);
     }
+  }
+
+  /** Rows to make room for: double the current, at least {@code needed}, within one array of rows x fields bytes. */
+  static int grownCapacity(int current, int needed, int fields) {
+    int most = (Integer.MAX_VALUE - 8) / fields; // the largest array a JVM allocates is a few short of 2^31
+    if (needed > most) {
+      throw new IllegalStateException("an evaluation partition of more than " + most + " rows x " + fields
+          + " fields (its buckets are one byte per field and row in one array): use more partitions "
+          + "(train.partitions)");
+    }
+    return (int) Math.min(most, Math.max(needed, 2L * current));
   }
 
   /** The binary form: field and bucket counts, then each (field, bucket)'s summary. */

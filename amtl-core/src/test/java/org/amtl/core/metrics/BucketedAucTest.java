@@ -124,6 +124,16 @@ class BucketedAucTest {
     return AucSummary.of(s, y, s.length);
   }
 
+  @Test
+  void growsWithinOneArrayAndNamesTheKeyBeyondIt() {
+    assertEquals(2048, BucketedAuc.grownCapacity(1024, 1025, 26));
+    int most = (Integer.MAX_VALUE - 8) / 26;
+    assertEquals(most, BucketedAuc.grownCapacity(most - 10, most - 5, 26), "doubling stops at the largest array");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> BucketedAuc.grownCapacity(most, most + 1, 26));
+    assertTrue(e.getMessage().contains("train.partitions"), e.getMessage());
+  }
+
   private static byte[] bytes(BucketedAuc auc) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     auc.write(new DataOutputStream(bytes));
