@@ -86,7 +86,8 @@ public final class AucSummary {
     return this;
   }
 
-  private static void check(float score, float label, int i) {
+  /** Refuses a NaN score or a label other than 0 or 1, naming pair i. */
+  static void check(float score, float label, int i) {
     if (Float.isNaN(score)) {
       throw new IllegalArgumentException("score " + i + " = NaN (expected a number)");
     }

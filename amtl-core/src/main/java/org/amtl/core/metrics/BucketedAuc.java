@@ -49,13 +49,7 @@ public final class BucketedAuc {
   public BucketedAuc add(Batch batch, float[] probabilities, FrequencyFeatures[] features) {
     int n = batch.size();
     for (int i = 0; i < n; i++) {
-      if (Float.isNaN(probabilities[i])) {
-        throw new IllegalArgumentException("score " + i + " = NaN (expected a number)");
-      }
-      float label = batch.label(i);
-      if (label != 0f && label != 1f) {
-        throw new IllegalArgumentException("label " + i + " = " + label + " (expected 0 or 1)");
-      }
+      AucSummary.check(probabilities[i], batch.label(i), i);
     }
     reserve(rows + n);
     for (int i = 0; i < n; i++) {
