@@ -102,23 +102,28 @@ public final class TrainJob {
    */
   static final String PAGE_SIZE = "8m";
 
-  /**
-   * The active session, or a new one (local[*] when no master is set) with Kryo and registration required, and
-   * {@link #PAGE_SIZE} as {@code spark.buffer.pageSize} unless that is set.
-   */
+  /** The active session, or a new one as {@link #builder} configures it (local[*] when no master is set). */
   static SparkSession session(String appName) {
+    SparkSession.Builder b = builder(appName);
+    if (!new org.apache.spark.SparkConf().contains("spark.master")) { // spark-submit's settings and -Dspark.*
+      b.master("local[*]");
+    }
+    return b.getOrCreate();
+  }
+
+  /**
+   * The job's session settings: Kryo with registration required, and {@link #PAGE_SIZE} as
+   * {@code spark.buffer.pageSize} unless spark-submit or a {@code -Dspark.*} property sets one.
+   */
+  static SparkSession.Builder builder(String appName) {
     SparkSession.Builder b = SparkSession.builder().appName(appName)
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
         .config("spark.kryo.registrationRequired", "true");
-    org.apache.spark.SparkConf given = new org.apache.spark.SparkConf(); // spark-submit's settings and -Dspark.*
-    if (!given.contains("spark.master")) {
-      b.master("local[*]");
-    }
-    if (!given.contains("spark.buffer.pageSize")) {
+    if (!new org.apache.spark.SparkConf().contains("spark.buffer.pageSize")) {
       b.config("spark.buffer.pageSize", PAGE_SIZE);
     }
-    return b.getOrCreate();
+    return b;
   }
 
   /**

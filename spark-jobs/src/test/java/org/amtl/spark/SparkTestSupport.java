@@ -21,11 +21,7 @@ final class SparkTestSupport {
 
   /** The builder of {@link #session}, for tests that add settings. */
   static SparkSession.Builder builder(String master) {
-    return SparkSession.builder().master(master).appName("amtl-test")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.kryo.registrator", AmtlKryoRegistrator.class.getName())
-        .config("spark.kryo.registrationRequired", "true")
-        .config("spark.buffer.pageSize", TrainJob.PAGE_SIZE)
+    return TrainJob.builder("amtl-test").master(master)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
