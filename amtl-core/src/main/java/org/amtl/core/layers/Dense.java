@@ -21,10 +21,17 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
-  private float[] wT = new float[0]; // W transposed, for dx = dy W^T
+  private float[] wT = new float[0]; // W transposed, for dx = dy W^T; before that dW^T when dy is the sparse side
+  private final SparseRows sparse; // the non-zeros of a product's left factor, when it is mostly zeros
 
   /** Glorot-uniform weights, zero bias. */
   public Dense(DenseParams params, String name, int in, int out) {
+    this(params, name, in, out, new SparseRows());
+  }
+
+  /** As {@link #Dense(DenseParams, String, int, int)}, with a scratch for non-zeros shared with other layers. */
+  Dense(DenseParams params, String name, int in, int out, SparseRows sparse) {
+    this.sparse = sparse;
     this.params = params;
     this.in = in;
     this.out = out;
@@ -53,7 +60,7 @@ public final class Dense {
     this.x = x;
     this.hot = null;
     float[] w = startWithBias(batch);
-    Gemm.get().multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
+    Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, weight.offset(), y, 0, batch, in, out, true);
     return y;
   }
 
@@ -101,19 +108,33 @@ public final class Dense {
       oneHotWeightGradient(dy, g);
       return null;
     }
-    Gemm.get().multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
+    if (wT.length < in * out) {
+      wT = new float[in * out];
+    }
+    weightGradient(dy, g);
     if (!needInputGrad) {
       return null;
     }
     if (dx.length < batch * in) {
       dx = new float[batch * in];
     }
-    if (wT.length < in * out) {
-      wT = new float[in * out];
-    }
     Gemm.transpose(params.values(), weight.offset(), in, out, wT);
-    Gemm.get().multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
+    Gemm.get().multiplySkippingZeros(sparse, dy, 0, out, 1, wT, 0, dx, 0, batch, out, in, false);
     return dx;
+  }
+
+  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or else of dy (what a ReLU let through, under a dense x
+  // such as the embeddings): that side computes dW^T = dy^T x into wT's buffer, the same fma chains, and adds it
+  private void weightGradient(float[] dy, float[] g) {
+    Gemm gemm = Gemm.get();
+    if (gemm.markIfMostlyZeros(sparse, x, 0, 1, in, in, batch, out)) {
+      gemm.multiply(sparse, dy, 0, g, weight.offset(), out, true);
+    } else if (gemm.markIfMostlyZeros(sparse, dy, 0, 1, out, out, batch, in)) {
+      gemm.multiply(sparse, x, 0, wT, 0, in, false);
+      Gemm.addTransposed(wT, out, in, g, weight.offset());
+    } else {
+      gemm.multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
+    }
   }
 
   // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, the tail rows gain tail_iq * dy_i, in i order

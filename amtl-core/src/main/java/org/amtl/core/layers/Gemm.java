@@ -5,11 +5,22 @@ package org.amtl.core.layers;
  * sequential chain of fused multiply-adds over k in order, c = fma(a_ik, b_kj, c), whatever the implementation:
  * so the vectorised kernel ({@code VectorGemm}, Java's incubating Vector API) and the scalar one ({@link Scalar})
  * give the same floats, on any vector width. The vectorised one is used when the JVM was started with
- * {@code --add-modules=jdk.incubator.vector} (the launchers do that); tables stay bit-identical either way.
+ * {@code --add-modules=jdk.incubator.vector} (the launchers do that); tables stay bit-identical either way. A left
+ * factor that is mostly zeros, as ReLU leaves an MLP's activations and their gradients, can skip them
+ * ({@link #multiplySkippingZeros}): the same chains without their zero terms.
  */
 public abstract class Gemm {
   private static final Gemm INSTANCE =
       VectorKernels.vectorisedOr("org.amtl.core.layers.VectorGemm", Gemm.class, new Scalar());
+
+  /**
+   * The share of zeros in A above which skipping them pays: the sparse kernel runs at about two thirds of the dense
+   * one's rate per product it does, and marking the non-zeros costs a few percent of a dense product.
+   */
+  public static final double ZERO_SHARE_TO_SKIP = 0.4;
+
+  /** Products narrower than this (in C's columns) stay dense: the sparse kernel wants a row's 8 vectors of C. */
+  public static final int COLUMNS_TO_SKIP = 64;
 
   /** The fastest implementation this JVM can run. */
   public static Gemm get() {
@@ -32,6 +43,57 @@ public abstract class Gemm {
       int n, boolean accumulate) {
     multiply(a, aOff, 1, m, b, bOff, c, cOff, m, k, n, accumulate);
   }
+
+  /**
+   * C = A B, or C += A B, skipping A's zeros when at least {@link #ZERO_SHARE_TO_SKIP} of A is zero (through
+   * {@code scratch}), else as {@link #multiply(float[], int, float[], int, float[], int, int, int, int, boolean)};
+   * A's element (i, p) is at {@code a[aOff + i * rs + p * cs]}, so A may be given transposed (rs = 1, cs = m). A
+   * zero term leaves an fma chain as it was, so both ways give the same floats (up to the sign of a zero sum, and
+   * for finite B: 0 x infinity would be NaN).
+   */
+  public final void multiplySkippingZeros(SparseRows scratch, float[] a, int aOff, int rs, int cs, float[] b,
+      int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
+    if (markIfMostlyZeros(scratch, a, aOff, rs, cs, m, k, n)) {
+      multiply(scratch, b, bOff, c, cOff, n, accumulate);
+    } else {
+      multiply(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, accumulate);
+    }
+  }
+
+  /**
+   * Marks A's non-zeros in {@code scratch} and returns true when at least {@link #ZERO_SHARE_TO_SKIP} of A is zero
+   * and the product is at least {@link #COLUMNS_TO_SKIP} wide; else returns false. A's element (i, p) at
+   * {@code a[aOff + i * rs + p * cs]} (rs = k, cs = 1, or rs = 1, cs = m). The scratch refers to A until the next call.
+   */
+  public final boolean markIfMostlyZeros(SparseRows scratch, float[] a, int aOff, int rs, int cs, int m, int k,
+      int n) {
+    if (n < COLUMNS_TO_SKIP) {
+      return false;
+    }
+    scratch.take(a, aOff, rs, cs, m, k);
+    markNonZeros(scratch);
+    return scratch.count() <= (1 - ZERO_SHARE_TO_SKIP) * m * k;
+  }
+
+  /** Sets the bits of the matrix that {@code s} has taken: bit q of long (block, i) when A(i, 64 block + q) != 0. */
+  void markNonZeros(SparseRows s) {
+    for (int blk = 0; blk < s.blocks; blk++) {
+      for (int i = 0; i < s.rows; i++) {
+        s.bits[blk * s.rows + i] = s.word(i, blk * SparseRows.BLOCK);
+      }
+    }
+  }
+
+  /** C (m x n) = A B, or C += A B, for A marked in {@code a}: each output one fma chain over A's non-zeros, p order. */
+  public final void multiply(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n, boolean accumulate) {
+    if (!accumulate) {
+      java.util.Arrays.fill(c, cOff, cOff + a.rows * n, 0f);
+    }
+    multiplySparse(a, b, bOff, c, cOff, n);
+  }
+
+  /** C += A B for A marked in {@code a}. */
+  abstract void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n);
 
   /** The product with A's element (i, p) at {@code aOff + i * rs + p * cs}. */
   abstract void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k,
@@ -62,12 +124,45 @@ public abstract class Gemm {
     }
   }
 
+  /** dst[off + c * rows + r] += src[r * cols + c]: src (rows x cols) added transposed. */
+  public static void addTransposed(float[] src, int rows, int cols, float[] dst, int off) {
+    final int tile = 32;
+    for (int r0 = 0; r0 < rows; r0 += tile) {
+      int r1 = Math.min(rows, r0 + tile);
+      for (int c0 = 0; c0 < cols; c0 += tile) {
+        int c1 = Math.min(cols, c0 + tile);
+        for (int r = r0; r < r1; r++) {
+          for (int c = c0; c < c1; c++) {
+            dst[off + c * rows + r] += src[r * cols + c];
+          }
+        }
+      }
+    }
+  }
+
   /** The scalar implementation: the reference the vectorised one must equal. */
   public static final class Scalar extends Gemm {
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
       for (int j = 0; j < n; j++) {
         y[yOff + j] = Math.fma(alpha, x[xOff + j], y[yOff + j]);
+      }
+    }
+
+    @Override
+    void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n) {
+      for (int blk = 0; blk < a.blocks; blk++) {
+        for (int i = 0; i < a.rows; i++) {
+          int ci = cOff + i * n;
+          for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
+            int p = blk * SparseRows.BLOCK + Long.numberOfTrailingZeros(bits);
+            float aip = a.a[a.off + i * a.rs + p * a.cs];
+            int bp = bOff + p * n;
+            for (int j = 0; j < n; j++) {
+              c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+            }
+          }
+        }
       }
     }
 

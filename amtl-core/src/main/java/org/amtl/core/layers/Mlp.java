@@ -7,6 +7,7 @@ import java.util.List;
 public final class Mlp {
   private final List<Dense> layers = new ArrayList<>();
   private final List<Relu> relus = new ArrayList<>();
+  private final SparseRows sparse = new SparseRows(); // one scratch for all layers: each uses it and is done
 
   /** widths = {in, hidden..., out}. */
   public Mlp(DenseParams params, String name, int... widths) {
@@ -14,7 +15,7 @@ public final class Mlp {
       throw new IllegalArgumentException("MLP '" + name + "' widths length = " + widths.length + " (expected >= 2)");
     }
     for (int l = 0; l + 1 < widths.length; l++) {
-      layers.add(new Dense(params, name + ".l" + l, widths[l], widths[l + 1]));
+      layers.add(new Dense(params, name + ".l" + l, widths[l], widths[l + 1], sparse));
       if (l + 2 < widths.length) {
         relus.add(new Relu());
       }

@@ -1,13 +1,18 @@
 package org.amtl.core.layers;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Gemm} with the Vector API. Tiles of C of 6 rows x 2 vectors stay in registers while k runs; column panels
  * of B (k x 2 vectors) are the outer loop, so each panel stays in L1 while the rows of A stream past it. Leftover
  * columns and rows take the same fma chains four vectors of a row, or six rows' floats, side by side (one chain at a
- * time would wait on each fma's latency: a 400 -> 1 layer did). Loaded only when the JVM has the incubator module.
+ * time would wait on each fma's latency: a 400 -> 1 layer did). A left factor given by its non-zeros' marks keeps a
+ * row's 7 or 8 vectors of C in registers while it walks the row's marks, block by block of 64 rows of B (see
+ * {@link SparseRows}). Loaded only when the JVM has the incubator module.
  */
 final class VectorGemm extends Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -15,6 +20,19 @@ final class VectorGemm extends Gemm {
   // A given transposed (a weight gradient x^T dy) is read a column at a time: over k rows of 6 floats each, which
   // with the B panel overflows L1 for k = 512; blocks of 128 rows keep both in it (dW +15% measured)
   private static final int K_BLOCK = 128;
+  // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+  private static final IntVector[] GROUP_BITS = new IntVector[4]; // lane j of group g: 1 << (8 g + j)
+
+  static {
+    for (int g = 0; g < 4; g++) {
+      int[] bit = new int[8];
+      for (int j = 0; j < 8; j++) {
+        bit[j] = 1 << (8 * g + j);
+      }
+      GROUP_BITS[g] = IntVector.fromArray(I, bit, 0);
+    }
+  }
 
   @Override
   void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
@@ -96,6 +114,217 @@ final class VectorGemm extends Gemm {
     c[ci + 3 * n] = c3;
     c[ci + 4 * n] = c4;
     c[ci + 5 * n] = c5;
+  }
+
+  // 8 floats at a time: their magnitudes' bits compared with 0 give a lane mask, and the lanes' powers of two ORed
+  // together give their bits. Eight groups of A's row make a long (halves of 32 bits in int lanes, reduced once);
+  // for A transposed, eight rows of A side by side take a bit each per row of A^T. Other layouts, and what is left
+  // past whole vectors, as the scalar loop does
+  @Override
+  void markNonZeros(SparseRows s) {
+    if (L != 8) {
+      super.markNonZeros(s);
+      return;
+    }
+    boolean transposed = s.rs == 1 && s.cs != 1;
+    for (int blk = 0; blk < s.blocks; blk++) {
+      int p0 = blk * SparseRows.BLOCK;
+      int i = 0;
+      if (s.cs == 1 && s.cols - p0 >= SparseRows.BLOCK) {
+        for (; i < s.rows; i++) {
+          s.bits[blk * s.rows + i] = rowWord(s.a, s.off + i * s.rs + p0);
+        }
+      } else if (transposed && s.cols - p0 >= SparseRows.BLOCK) {
+        for (; i + L <= s.rows; i += L) {
+          columnWords(s, blk, i);
+        }
+      }
+      for (; i < s.rows; i++) {
+        s.bits[blk * s.rows + i] = s.word(i, p0);
+      }
+    }
+  }
+
+  // the long of 64 floats from a[x] on: bit q set when a[x + q] != 0
+  private static long rowWord(float[] a, int x) {
+    IntVector low = IntVector.zero(I);
+    IntVector high = IntVector.zero(I);
+    for (int g = 0; g < 4; g++) {
+      low = low.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + 8 * g)));
+      high = high.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + 32 + 8 * g)));
+    }
+    return (low.reduceLanes(VectorOperators.OR) & 0xffffffffL) | (long) high.reduceLanes(VectorOperators.OR) << 32;
+  }
+
+  // lanes of a[x..x+8) that are not zero of either sign
+  private static VectorMask<Integer> nonZero(float[] a, int x) {
+    return FloatVector.fromArray(S, a, x).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
+  }
+
+  // the longs of block blk for A's rows i..i+8, A given transposed: row p of A^T holds A(i.., p) side by side
+  private static void columnWords(SparseRows s, int blk, int i) {
+    IntVector low = IntVector.zero(I);
+    IntVector high = IntVector.zero(I);
+    int x = s.off + blk * SparseRows.BLOCK * s.cs + i;
+    for (int q = 0; q < 32; q++, x += s.cs) {
+      low = low.or(IntVector.zero(I).blend(1 << q, nonZero(s.a, x)));
+    }
+    for (int q = 0; q < 32; q++, x += s.cs) {
+      high = high.or(IntVector.zero(I).blend(1 << q, nonZero(s.a, x)));
+    }
+    int base = blk * s.rows + i;
+    for (int j = 0; j < L; j++) {
+      s.bits[base + j] = (low.lane(j) & 0xffffffffL) | (long) high.lane(j) << 32;
+    }
+  }
+
+  // C's columns in panels of 8 vectors, the rest in panels of 7 where 8s and 7s add up (n of 42 vectors and more:
+  // 400 columns are 1 x 8 + 6 x 7 vectors of 8 floats), else of 4 vectors and single columns. Within a panel
+  // block by block (its 64 rows of B stay in L1), row by row, the row's accumulators in registers while its set
+  // bits are walked: fewer than 7 vectors would leave too few independent fma chains to hide their latency
+  @Override
+  void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n) {
+    int vectors = n / L;
+    int sevens = 0;
+    while (sevens <= 7 && (vectors - 7 * sevens) % 8 != 0) {
+      sevens++;
+    }
+    if (7 * sevens > vectors) {
+      sevens = 0;
+    }
+    int eights = (vectors - 7 * sevens) / 8;
+    int j = 0;
+    for (int e = 0; e < eights; e++, j += 8 * L) {
+      for (int blk = 0; blk < a.blocks; blk++) {
+        for (int i = 0; i < a.rows; i++) {
+          sparseRow8(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+        }
+      }
+    }
+    for (int e = 0; e < sevens; e++, j += 7 * L) {
+      for (int blk = 0; blk < a.blocks; blk++) {
+        for (int i = 0; i < a.rows; i++) {
+          sparseRow7(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+        }
+      }
+    }
+    for (; j + 4 * L <= n; j += 4 * L) {
+      for (int blk = 0; blk < a.blocks; blk++) {
+        for (int i = 0; i < a.rows; i++) {
+          sparseRow4(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+        }
+      }
+    }
+    for (; j < n; j++) { // (vectors of fewer than 4 are not worth a kernel: such widths are rare past 64 columns)
+      for (int blk = 0; blk < a.blocks; blk++) {
+        for (int i = 0; i < a.rows; i++) {
+          int ci = cOff + i * n + j;
+          int ai = a.off + i * a.rs;
+          float r = c[ci];
+          for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
+            int p = blk * SparseRows.BLOCK + Long.numberOfTrailingZeros(bits);
+            r = Math.fma(a.a[ai + p * a.cs], b[bOff + p * n + j], r);
+          }
+          c[ci] = r;
+        }
+      }
+    }
+  }
+
+  // C[i, 8 vectors at ci] += A(i, p) B[p, 8 vectors at bj] for the set bits p of row i's long in block blk
+  private static void sparseRow8(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
+    FloatVector r0 = FloatVector.fromArray(S, c, ci);
+    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+    FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
+    FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
+    FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
+    FloatVector r7 = FloatVector.fromArray(S, c, ci + 7 * L);
+    float[] av = a.a;
+    int ai = a.off + i * a.rs;
+    int cs = a.cs;
+    int p0 = blk * SparseRows.BLOCK;
+    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
+      int p = p0 + Long.numberOfTrailingZeros(bits);
+      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
+      int bp = bj + p * n;
+      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+      r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
+      r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
+      r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
+      r7 = x.fma(FloatVector.fromArray(S, b, bp + 7 * L), r7);
+    }
+    r0.intoArray(c, ci);
+    r1.intoArray(c, ci + L);
+    r2.intoArray(c, ci + 2 * L);
+    r3.intoArray(c, ci + 3 * L);
+    r4.intoArray(c, ci + 4 * L);
+    r5.intoArray(c, ci + 5 * L);
+    r6.intoArray(c, ci + 6 * L);
+    r7.intoArray(c, ci + 7 * L);
+  }
+
+  // as sparseRow8, 7 vectors
+  private static void sparseRow7(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
+    FloatVector r0 = FloatVector.fromArray(S, c, ci);
+    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+    FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
+    FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
+    FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
+    float[] av = a.a;
+    int ai = a.off + i * a.rs;
+    int cs = a.cs;
+    int p0 = blk * SparseRows.BLOCK;
+    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
+      int p = p0 + Long.numberOfTrailingZeros(bits);
+      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
+      int bp = bj + p * n;
+      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+      r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
+      r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
+      r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
+    }
+    r0.intoArray(c, ci);
+    r1.intoArray(c, ci + L);
+    r2.intoArray(c, ci + 2 * L);
+    r3.intoArray(c, ci + 3 * L);
+    r4.intoArray(c, ci + 4 * L);
+    r5.intoArray(c, ci + 5 * L);
+    r6.intoArray(c, ci + 6 * L);
+  }
+
+  // as sparseRow8, 4 vectors
+  private static void sparseRow4(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
+    FloatVector r0 = FloatVector.fromArray(S, c, ci);
+    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+    float[] av = a.a;
+    int ai = a.off + i * a.rs;
+    int cs = a.cs;
+    int p0 = blk * SparseRows.BLOCK;
+    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
+      int p = p0 + Long.numberOfTrailingZeros(bits);
+      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
+      int bp = bj + p * n;
+      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+    }
+    r0.intoArray(c, ci);
+    r1.intoArray(c, ci + L);
+    r2.intoArray(c, ci + 2 * L);
+    r3.intoArray(c, ci + 3 * L);
   }
 
   @Override

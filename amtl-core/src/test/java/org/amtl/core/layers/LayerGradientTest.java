@@ -54,6 +54,33 @@ class LayerGradientTest {
   }
 
   @Test
+  void denseLayerSkippingZerosOfItsInputOrOfItsOutputsGradient() {
+    // 64 wide and 70% zeros, so every product skips zeros: with a sparse x the forward and dW through x's zeros and
+    // dx through dy's; with a dense x, dW through dy's (as dW^T = dy^T x, added transposed)
+    for (boolean sparseInput : new boolean[] {true, false}) {
+      DenseParams p = new DenseParams(13);
+      Dense layer = new Dense(p, "d", 64, 64);
+      float[] x = randomArray(3 * 64, 5, 1.0);
+      float[] dout = randomArray(3 * 64, 6, 1.0);
+      for (int i = 0; i < x.length; i++) {
+        x[i] = sparseInput && i % 10 < 7 ? 0f : x[i];
+        dout[i] = (i * 7) % 10 < 7 ? 0f : dout[i];
+      }
+      SparseRows marks = new SparseRows();
+      assertTrue(Gemm.get().markIfMostlyZeros(marks, dout, 0, 64, 1, 3, 64, 64), "dy skips its zeros");
+      assertEquals(sparseInput, Gemm.get().markIfMostlyZeros(marks, x, 0, 64, 1, 3, 64, 64), "x skips its zeros");
+      double[][] dx = new double[1][];
+      GradCheck check = new GradCheck().addDense(p).add("input x", x, 0, x.length, () -> dx[0]);
+      Map<String, Double> errors = check.run(() -> {
+        p.zeroGrad();
+        layer.forward(x, 3);
+        dx[0] = GradCheck.slice(layer.backward(dout, true), 0, x.length);
+      }, () -> dot(layer.forward(x, 3), dout, 3 * 64));
+      assertAllBelow("dense layer skipping zeros, " + (sparseInput ? "sparse" : "dense") + " input", check, errors);
+    }
+  }
+
+  @Test
   void fmInteraction() {
     int fields = 3;
     FmInteraction fm = new FmInteraction(fields, D);
