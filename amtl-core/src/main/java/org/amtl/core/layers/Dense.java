@@ -23,15 +23,17 @@ public final class Dense {
   private float[] dx = new float[0];
   private float[] wT = new float[0]; // W transposed, for dx = dy W^T; before that dW^T when dy is the sparse side
   private final SparseRows sparse; // the non-zeros of a product's left factor, when it is mostly zeros
+  private final SparseRows dySparse; // dy's, while sparse holds x's: a weight gradient skips the sparser one's
 
   /** Glorot-uniform weights, zero bias. */
   public Dense(DenseParams params, String name, int in, int out) {
-    this(params, name, in, out, new SparseRows());
+    this(params, name, in, out, new SparseRows(), new SparseRows());
   }
 
-  /** As {@link #Dense(DenseParams, String, int, int)}, with a scratch for non-zeros shared with other layers. */
-  Dense(DenseParams params, String name, int in, int out, SparseRows sparse) {
+  /** As {@link #Dense(DenseParams, String, int, int)}, with two scratches for non-zeros shared with other layers. */
+  Dense(DenseParams params, String name, int in, int out, SparseRows sparse, SparseRows dySparse) {
     this.sparse = sparse;
+    this.dySparse = dySparse;
     this.params = params;
     this.in = in;
     this.out = out;
@@ -123,14 +125,16 @@ public final class Dense {
     return dx;
   }
 
-  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or else of dy (what a ReLU let through, under a dense x
-  // such as the embeddings): that side computes dW^T = dy^T x into wT's buffer, the same fma chains, and adds it
+  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or of dy (what a ReLU let through), whichever has more:
+  // the dy side computes dW^T = dy^T x into wT's buffer, the same fma chains, and adds it transposed
   private void weightGradient(float[] dy, float[] g) {
     Gemm gemm = Gemm.get();
-    if (gemm.markIfMostlyZeros(sparse, x, 0, 1, in, in, batch, out)) {
+    boolean skipX = gemm.markIfMostlyZeros(sparse, x, 0, 1, in, in, batch, out);
+    boolean skipDy = gemm.markIfMostlyZeros(dySparse, dy, 0, 1, out, out, batch, in);
+    if (skipX && (!skipDy || sparse.nonZeros <= dySparse.nonZeros)) {
       gemm.multiply(sparse, dy, 0, g, weight.offset(), out, true);
-    } else if (gemm.markIfMostlyZeros(sparse, dy, 0, 1, out, out, batch, in)) {
-      gemm.multiply(sparse, x, 0, wT, 0, in, false);
+    } else if (skipDy) {
+      gemm.multiply(dySparse, x, 0, wT, 0, in, false);
       Gemm.addTransposed(wT, out, in, g, weight.offset());
     } else {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
