@@ -46,6 +46,14 @@ public final class Ratios {
     System.out.printf(Locale.ROOT, "dense weight gradient x^T dy 416x512x400: %.1f GFLOP/s (%.0f%% of peak); output "
         + "layer 400->1 forward + backward: %.1f us%n", gflops(gemmFlop, us.get("denseWeightGradient")),
         100 * gflops(gemmFlop, us.get("denseWeightGradient")) / peak1, us.get("outputLayerForwardBackward"));
+    double hiddenFlop = 3 * 2.0 * KernelBenchmarks.BATCH * KernelBenchmarks.OUT * KernelBenchmarks.OUT;
+    System.out.printf(Locale.ROOT, "hidden layer 400->400 forward + backward, batch 512: dense %.0f us (%.1f GFLOP/s); "
+        + "with %.0f%% zeros in its input and gradient, skipping them %.0f us: %.2fx faster (%.1f GFLOP/s as dense "
+        + "work, %.0f%% of peak)%n", us.get("hiddenLayerDense"), gflops(hiddenFlop, us.get("hiddenLayerDense")),
+        100 * KernelBenchmarks.HIDDEN_ZEROS, us.get("hiddenLayerSkippingZeros"),
+        us.get("hiddenLayerDense") / us.get("hiddenLayerSkippingZeros"),
+        gflops(hiddenFlop, us.get("hiddenLayerSkippingZeros")),
+        100 * gflops(hiddenFlop, us.get("hiddenLayerSkippingZeros")) / peak1);
     System.out.printf(Locale.ROOT, "softmax of 275 x 16 (one field's AMTL mask): %.1f us with FloatExp (vectorised), "
         + "%.1f us with Math.exp: %.1fx faster%n", us.get("softmaxFloatExp"), us.get("softmaxMathExp"),
         us.get("softmaxMathExp") / us.get("softmaxFloatExp"));
