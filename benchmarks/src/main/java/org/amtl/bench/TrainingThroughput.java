@@ -11,10 +11,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.data.Batch;
 import org.amtl.core.data.Example;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
+import org.amtl.core.layers.Dense;
+import org.amtl.core.layers.Relu;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.train.LocalTrainer;
@@ -25,7 +28,8 @@ import org.amtl.core.train.LocalTrainer;
  * parameters and sparse Adagrad rows. FBE and AMTL are measured alternately in the same JVM (windows of
  * {@code batches} batches, median over windows), on 1 thread and on 2 (two trainers on two halves of the data, as
  * two Spark partitions would train them between averaging rounds). Prints samples/s and the AMTL / FBE time ratio,
- * taken per window pair (the two ran back to back, so a shared machine's drift mostly cancels) and then the median.
+ * taken per window pair (the two ran back to back, so a shared machine's drift mostly cancels) and then the median,
+ * and how many of the hidden layers' activations ReLU left at zero after the windows (what the products skip).
  * Usage: {@code TrainingThroughput [windows] [batchesPerWindow]}.
  */
 public final class TrainingThroughput {
@@ -59,6 +63,7 @@ public final class TrainingThroughput {
       }
       fbeTrainers.close();
       amtlTrainers.close();
+      Batch probe = Batch.of(data.subList(0, BATCH), fbeTrainers.model().rowsPerField());
       double[] timeRatio = new double[windows]; // each window's pair ran back to back: drift cancels
       for (int w = 0; w < windows; w++) {
         timeRatio[w] = fbe[w] / amtl[w];
@@ -66,7 +71,31 @@ public final class TrainingThroughput {
       System.out.printf(Locale.ROOT, "threads %d: FBE %.0f samples/s, AMTL %.0f samples/s; AMTL time / FBE time "
           + "%.2f (median of the windows' ratios; windows FBE %s, AMTL %s)%n", threads, median(fbe), median(amtl),
           median(timeRatio), fmt(fbe), fmt(amtl));
+      System.out.printf(Locale.ROOT, "ReLU's zeros in the hidden layers after the %d-thread windows (the products "
+          + "skip them): FBE %s%%, AMTL %s%%%n", threads,
+          fmt(hiddenZeroShares(fbeTrainers.model(), probe)), fmt(hiddenZeroShares(amtlTrainers.model(), probe)));
     }
+  }
+
+  /** Per hidden layer, the share of a batch's activations that ReLU sets to zero, in percent. */
+  static double[] hiddenZeroShares(CtrModel model, Batch batch) {
+    int b = batch.size();
+    int row = model.numFields() * model.dim();
+    float[] h = new float[b * row];
+    for (int f = 0; f < model.numFields(); f++) {
+      model.embedding(f).forward(batch.offsets(f), batch.ids(f), b, h, f * model.dim(), row, true);
+    }
+    List<Dense> layers = model.mlp().layers();
+    double[] shares = new double[layers.size() - 1];
+    for (int l = 0; l + 1 < layers.size(); l++) {
+      h = new Relu().forward(layers.get(l).forward(h, b), b * layers.get(l).out());
+      int zeros = 0;
+      for (int i = 0; i < b * layers.get(l).out(); i++) {
+        zeros += h[i] == 0f ? 1 : 0;
+      }
+      shares[l] = 100.0 * zeros / (b * layers.get(l).out());
+    }
+    return shares;
   }
 
   /** Every value of every field gets a row, with counts falling as Zipf(1.1), as the log draws them. */
@@ -90,11 +119,18 @@ public final class TrainingThroughput {
   /** One model and trainer per thread; each thread trains its own share of a slice. */
   static final class Trainers implements AutoCloseable {
     private final List<LocalTrainer> trainers = new ArrayList<>();
+    private final List<CtrModel> models = new ArrayList<>();
     private final ExecutorService pool;
+
+    /** The first thread's model. */
+    CtrModel model() {
+      return models.get(0);
+    }
 
     Trainers(EmbeddingVariant variant, Vocabulary vocab, int threads) {
       for (int t = 0; t < threads; t++) {
-        trainers.add(new LocalTrainer(new CtrModel(config(variant), vocab), BATCH));
+        models.add(new CtrModel(config(variant), vocab));
+        trainers.add(new LocalTrainer(models.get(t), BATCH));
       }
       pool = Executors.newFixedThreadPool(threads);
     }
