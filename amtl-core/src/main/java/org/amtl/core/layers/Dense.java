@@ -7,7 +7,9 @@ import org.amtl.core.layers.DenseParams.Tensor;
  * rows that are one-hot in their first in - t columns followed by t dense values ({@link #forwardOneHot}, the AMLs'
  * frequency features): then forward adds one row of W plus t scaled rows, and backward touches only those rows of
  * dW. Skipping the zero products leaves every fma chain's other steps in order, so both paths give the same floats
- * (for finite weights and gradients: 0 x infinity would be NaN in the dense one).
+ * (for finite weights and gradients: 0 x infinity would be NaN in the dense one). For the same reason a dense input
+ * that is mostly zeros, as behind a ReLU, has its products skip them ({@link Gemm#multiplySkippingZeros}), and so
+ * does an output gradient that a ReLU left mostly zeros.
  */
 public final class Dense {
   private final DenseParams params;
@@ -126,7 +128,8 @@ public final class Dense {
   }
 
   // dW += x^T dy, skipping the zeros of x (a ReLU's output) or of dy (what a ReLU let through), whichever has more:
-  // the dy side computes dW^T = dy^T x into wT's buffer, the same fma chains, and adds it transposed
+  // the dy side computes dW^T = dy^T x into wT's buffer, the same fma chains from zero, and adds it transposed (the
+  // same floats, as a step's dW starts at zero)
   private void weightGradient(float[] dy, float[] g) {
     Gemm gemm = Gemm.get();
     boolean skipX = gemm.markIfMostlyZeros(sparse, x, 0, 1, in, in, batch, out);
