@@ -110,22 +110,16 @@ public abstract class Gemm {
 
   /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
   public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
-    final int tile = 32; // keeps both sides of a tile in cache
-    for (int r0 = 0; r0 < rows; r0 += tile) {
-      int r1 = Math.min(rows, r0 + tile);
-      for (int c0 = 0; c0 < cols; c0 += tile) {
-        int c1 = Math.min(cols, c0 + tile);
-        for (int r = r0; r < r1; r++) {
-          for (int c = c0; c < c1; c++) {
-            dst[c * rows + r] = src[off + r * cols + c];
-          }
-        }
-      }
-    }
+    transpose(src, off, rows, cols, dst, 0, false);
   }
 
   /** dst[off + c * rows + r] += src[r * cols + c]: src (rows x cols) added transposed. */
   public static void addTransposed(float[] src, int rows, int cols, float[] dst, int off) {
+    transpose(src, 0, rows, cols, dst, off, true);
+  }
+
+  // tile by tile, so that both sides of a tile stay in cache
+  private static void transpose(float[] src, int srcOff, int rows, int cols, float[] dst, int dstOff, boolean add) {
     final int tile = 32;
     for (int r0 = 0; r0 < rows; r0 += tile) {
       int r1 = Math.min(rows, r0 + tile);
@@ -133,7 +127,8 @@ public abstract class Gemm {
         int c1 = Math.min(cols, c0 + tile);
         for (int r = r0; r < r1; r++) {
           for (int c = c0; c < c1; c++) {
-            dst[off + c * rows + r] += src[r * cols + c];
+            float v = src[srcOff + r * cols + c];
+            dst[dstOff + c * rows + r] = add ? dst[dstOff + c * rows + r] + v : v;
           }
         }
       }

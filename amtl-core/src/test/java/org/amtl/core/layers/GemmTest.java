@@ -122,6 +122,15 @@ class GemmTest {
         .mapToObj(i -> dst[i]).toList());
   }
 
+  @Test
+  void addTransposedAddsColumnsAsRowsAtTheOffset() {
+    float[] src = {1, 2, 3, 4, 5, 6}; // 2 x 3
+    float[] dst = {9, 10, 20, 30, 40, 50, 60, 7}; // offset 1: 3 x 2 to add to, then one past
+    Gemm.addTransposed(src, 2, 3, dst, 1);
+    assertEquals(java.util.List.of(9f, 11f, 24f, 32f, 45f, 53f, 66f, 7f), java.util.stream.IntStream.range(0, 8)
+        .mapToObj(i -> dst[i]).toList());
+  }
+
   static float[] random(SplittableRandom rnd, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
