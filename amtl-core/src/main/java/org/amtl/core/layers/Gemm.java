@@ -14,8 +14,8 @@ public abstract class Gemm {
       VectorKernels.vectorisedOr("org.amtl.core.layers.VectorGemm", Gemm.class, new Scalar());
 
   /**
-   * The share of zeros in A above which skipping them pays: the sparse kernel runs at about two thirds of the dense
-   * one's rate per product it does, and marking the non-zeros costs a few percent of a dense product.
+   * The share of zeros in A from which skipping them is taken to pay: the sparse kernel does fewer products but at a
+   * lower rate per product (see docs/performance.md), and marking the non-zeros costs a few percent of a dense one.
    */
   public static final double ZERO_SHARE_TO_SKIP = 0.4;
 
