@@ -8,7 +8,7 @@ package org.amtl.core.layers;
  * from A stored row-major or transposed, into a buffer reused (and grown) from one matrix to the next: one per MLP.
  */
 public final class SparseRows {
-  /** Columns of A per long: 64 rows of B of 8 vectors each are 16 KB, half of a core's L1. */
+  /** Columns of A per long: 64 rows of B of 10 vectors each are 20 KB, within a core's 32 KB L1. */
   static final int BLOCK = 64;
 
   float[] a; // A's element (i, p) at a[off + i * rs + p * cs]
@@ -36,6 +36,11 @@ public final class SparseRows {
     if (bits.length < blocks * m) {
       bits = new long[blocks * m];
     }
+  }
+
+  /** Where row i's long of block blk starts in {@link #a}: the element A(i, 64 blk). */
+  int offset(int i, int blk) {
+    return off + i * rs + blk * BLOCK * cs;
   }
 
   /** Counts the set bits (A's non-zeros) into {@link #nonZeros} and returns them. */

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of B (k x 2 vectors) are the outer loop, so each panel stays in L1 while the rows of A stream past it. Leftover
  * columns and rows take the same fma chains four vectors of a row, or six rows' floats, side by side (one chain at a
  * time would wait on each fma's latency: a 400 -> 1 layer did). A left factor given by its non-zeros' marks keeps a
- * row's 7 or 8 vectors of C in registers while it walks the row's marks, block by block of 64 rows of B (see
+ * row's 8 or 10 vectors of C in registers while it walks the row's marks, block by block of 64 rows of B (see
  * {@link SparseRows}). Loaded only when the JVM has the incubator module.
  */
 final class VectorGemm extends Gemm {
@@ -178,40 +178,47 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // C's columns in panels of 8 vectors, the rest in panels of 7 where 8s and 7s add up (n of 42 vectors and more:
-  // 400 columns are 1 x 8 + 6 x 7 vectors of 8 floats), else of 4 vectors and single columns. Within a panel
-  // block by block (its 64 rows of B stay in L1), row by row, the row's accumulators in registers while its set
-  // bits are walked: fewer than 7 vectors would leave too few independent fma chains to hide their latency
+  // C's columns in panels of 10 vectors and of 8, as many 10s as add up with at most four 8s (an even number of
+  // vectors: 400 columns are 5 x 10 vectors of 8 floats, 416 are 2 x 10 + 4 x 8), else of 8; then of 4 vectors, then
+  // single columns. Within a panel block by block (its 64 rows of B stay in L1), row by row, the row's accumulators
+  // in registers while its set bits are walked: one vector of B loaded per fma (no B vector serves two rows), so
+  // wide panels spread the loop's own work over more fmas, and fewer than 8 leave too few independent fma chains
   @Override
   void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n) {
-    int vectors = n / L;
-    int sevens = 0;
-    while (sevens <= 7 && (vectors - 7 * sevens) % 8 != 0) {
-      sevens++;
+    int even = n / L - n / L % 2;
+    int eights = 0;
+    while (eights <= 4 && (8 * eights > even || (even - 8 * eights) % 10 != 0)) {
+      eights++;
     }
-    if (7 * sevens > vectors) {
-      sevens = 0;
+    int tens = 0;
+    if (eights > 4) {
+      eights = n / L / 8;
+    } else {
+      tens = (even - 8 * eights) / 10;
     }
-    int eights = (vectors - 7 * sevens) / 8;
+    SparsePanel panel = new SparsePanel(a, b, c, n);
     int j = 0;
-    for (int e = 0; e < eights; e++, j += 8 * L) {
+    for (int e = 0; e < tens; e++, j += 10 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
-          sparseRow8(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+          panel.row10(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
+              cOff + i * n + j);
         }
       }
     }
-    for (int e = 0; e < sevens; e++, j += 7 * L) {
+    for (int e = 0; e < eights; e++, j += 8 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
-          sparseRow7(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+          panel.row8(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
+              cOff + i * n + j);
         }
       }
     }
     for (; j + 4 * L <= n; j += 4 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
-          sparseRow4(a, blk, i, b, bOff + j, c, cOff + i * n + j, n);
+          panel.row4(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
+              cOff + i * n + j);
         }
       }
     }
@@ -219,11 +226,12 @@ final class VectorGemm extends Gemm {
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
           int ci = cOff + i * n + j;
-          int ai = a.off + i * a.rs;
+          int ai = a.offset(i, blk);
+          int bj = bOff + blk * SparseRows.BLOCK * n + j;
           float r = c[ci];
           for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
-            int p = blk * SparseRows.BLOCK + Long.numberOfTrailingZeros(bits);
-            r = Math.fma(a.a[ai + p * a.cs], b[bOff + p * n + j], r);
+            int p = Long.numberOfTrailingZeros(bits);
+            r = Math.fma(a.a[ai + p * a.cs], b[bj + p * n], r);
           }
           c[ci] = r;
         }
@@ -231,100 +239,135 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // C[i, 8 vectors at ci] += A(i, p) B[p, 8 vectors at bj] for the set bits p of row i's long in block blk
-  private static void sparseRow8(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
-    FloatVector r0 = FloatVector.fromArray(S, c, ci);
-    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
-    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
-    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
-    FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
-    FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
-    FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
-    FloatVector r7 = FloatVector.fromArray(S, c, ci + 7 * L);
-    float[] av = a.a;
-    int ai = a.off + i * a.rs;
-    int cs = a.cs;
-    int p0 = blk * SparseRows.BLOCK;
-    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
-      int p = p0 + Long.numberOfTrailingZeros(bits);
-      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
-      int bp = bj + p * n;
-      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
-      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
-      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
-      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
-      r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
-      r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
-      r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
-      r7 = x.fma(FloatVector.fromArray(S, b, bp + 7 * L), r7);
-    }
-    r0.intoArray(c, ci);
-    r1.intoArray(c, ci + L);
-    r2.intoArray(c, ci + 2 * L);
-    r3.intoArray(c, ci + 3 * L);
-    r4.intoArray(c, ci + 4 * L);
-    r5.intoArray(c, ci + 5 * L);
-    r6.intoArray(c, ci + 6 * L);
-    r7.intoArray(c, ci + 7 * L);
-  }
+  /**
+   * The operands of one product that skips A's zeros, as fields: a kernel then takes its row's place in four
+   * arguments, all in registers, and the loop keeps n and A's stride in registers too (passed on the stack, as a
+   * seventh argument is, they were reloaded on every set bit: 15% slower, measured). The loops over set bits are
+   * counted (their number is the long's bit count), which spares the safepoint poll of an open loop.
+   */
+  private static final class SparsePanel {
+    private final float[] a;
+    private final int cs;
+    private final float[] b;
+    private final float[] c;
+    private final int n;
 
-  // as sparseRow8, 7 vectors
-  private static void sparseRow7(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
-    FloatVector r0 = FloatVector.fromArray(S, c, ci);
-    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
-    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
-    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
-    FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
-    FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
-    FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
-    float[] av = a.a;
-    int ai = a.off + i * a.rs;
-    int cs = a.cs;
-    int p0 = blk * SparseRows.BLOCK;
-    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
-      int p = p0 + Long.numberOfTrailingZeros(bits);
-      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
-      int bp = bj + p * n;
-      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
-      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
-      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
-      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
-      r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
-      r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
-      r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
+    SparsePanel(SparseRows a, float[] b, float[] c, int n) {
+      this.a = a.a;
+      this.cs = a.cs;
+      this.b = b;
+      this.c = c;
+      this.n = n;
     }
-    r0.intoArray(c, ci);
-    r1.intoArray(c, ci + L);
-    r2.intoArray(c, ci + 2 * L);
-    r3.intoArray(c, ci + 3 * L);
-    r4.intoArray(c, ci + 4 * L);
-    r5.intoArray(c, ci + 5 * L);
-    r6.intoArray(c, ci + 6 * L);
-  }
 
-  // as sparseRow8, 4 vectors
-  private static void sparseRow4(SparseRows a, int blk, int i, float[] b, int bj, float[] c, int ci, int n) {
-    FloatVector r0 = FloatVector.fromArray(S, c, ci);
-    FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
-    FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
-    FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
-    float[] av = a.a;
-    int ai = a.off + i * a.rs;
-    int cs = a.cs;
-    int p0 = blk * SparseRows.BLOCK;
-    for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
-      int p = p0 + Long.numberOfTrailingZeros(bits);
-      FloatVector x = FloatVector.broadcast(S, av[ai + p * cs]);
-      int bp = bj + p * n;
-      r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
-      r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
-      r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
-      r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+    // C[i, 10 vectors at ci] += A(i, p0 + q) B[p0 + q, 10 vectors at bj + q n] for the set bits q of one block's
+    // long of row i, whose first element is a[ai]
+    void row10(long bits, int ai, int bj, int ci) {
+      FloatVector r0 = FloatVector.fromArray(S, c, ci);
+      FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+      FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+      FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+      FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
+      FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
+      FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
+      FloatVector r7 = FloatVector.fromArray(S, c, ci + 7 * L);
+      FloatVector r8 = FloatVector.fromArray(S, c, ci + 8 * L);
+      FloatVector r9 = FloatVector.fromArray(S, c, ci + 9 * L);
+      float[] a = this.a;
+      int cs = this.cs;
+      float[] b = this.b;
+      int n = this.n;
+      for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
+        int q = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
+        int bp = bj + q * n;
+        r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+        r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+        r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+        r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+        r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
+        r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
+        r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
+        r7 = x.fma(FloatVector.fromArray(S, b, bp + 7 * L), r7);
+        r8 = x.fma(FloatVector.fromArray(S, b, bp + 8 * L), r8);
+        r9 = x.fma(FloatVector.fromArray(S, b, bp + 9 * L), r9);
+      }
+      r0.intoArray(c, ci);
+      r1.intoArray(c, ci + L);
+      r2.intoArray(c, ci + 2 * L);
+      r3.intoArray(c, ci + 3 * L);
+      r4.intoArray(c, ci + 4 * L);
+      r5.intoArray(c, ci + 5 * L);
+      r6.intoArray(c, ci + 6 * L);
+      r7.intoArray(c, ci + 7 * L);
+      r8.intoArray(c, ci + 8 * L);
+      r9.intoArray(c, ci + 9 * L);
     }
-    r0.intoArray(c, ci);
-    r1.intoArray(c, ci + L);
-    r2.intoArray(c, ci + 2 * L);
-    r3.intoArray(c, ci + 3 * L);
+
+    // as row10, 8 vectors
+    void row8(long bits, int ai, int bj, int ci) {
+      FloatVector r0 = FloatVector.fromArray(S, c, ci);
+      FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+      FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+      FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+      FloatVector r4 = FloatVector.fromArray(S, c, ci + 4 * L);
+      FloatVector r5 = FloatVector.fromArray(S, c, ci + 5 * L);
+      FloatVector r6 = FloatVector.fromArray(S, c, ci + 6 * L);
+      FloatVector r7 = FloatVector.fromArray(S, c, ci + 7 * L);
+      float[] a = this.a;
+      int cs = this.cs;
+      float[] b = this.b;
+      int n = this.n;
+      for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
+        int q = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
+        int bp = bj + q * n;
+        r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+        r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+        r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+        r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+        r4 = x.fma(FloatVector.fromArray(S, b, bp + 4 * L), r4);
+        r5 = x.fma(FloatVector.fromArray(S, b, bp + 5 * L), r5);
+        r6 = x.fma(FloatVector.fromArray(S, b, bp + 6 * L), r6);
+        r7 = x.fma(FloatVector.fromArray(S, b, bp + 7 * L), r7);
+      }
+      r0.intoArray(c, ci);
+      r1.intoArray(c, ci + L);
+      r2.intoArray(c, ci + 2 * L);
+      r3.intoArray(c, ci + 3 * L);
+      r4.intoArray(c, ci + 4 * L);
+      r5.intoArray(c, ci + 5 * L);
+      r6.intoArray(c, ci + 6 * L);
+      r7.intoArray(c, ci + 7 * L);
+    }
+
+    // as row10, 4 vectors
+    void row4(long bits, int ai, int bj, int ci) {
+      FloatVector r0 = FloatVector.fromArray(S, c, ci);
+      FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
+      FloatVector r2 = FloatVector.fromArray(S, c, ci + 2 * L);
+      FloatVector r3 = FloatVector.fromArray(S, c, ci + 3 * L);
+      float[] a = this.a;
+      int cs = this.cs;
+      float[] b = this.b;
+      int n = this.n;
+      for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
+        int q = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
+        int bp = bj + q * n;
+        r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
+        r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
+        r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
+        r3 = x.fma(FloatVector.fromArray(S, b, bp + 3 * L), r3);
+      }
+      r0.intoArray(c, ci);
+      r1.intoArray(c, ci + L);
+      r2.intoArray(c, ci + 2 * L);
+      r3.intoArray(c, ci + 3 * L);
+    }
   }
 
   @Override

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Products that skip A's zeros: the same floats as the dense product (a zero term leaves an fma chain as it was;
  * only the sign of a zero sum may differ), the vectorised kernel the same as the scalar one bit for bit, on the
- * shapes that exercise every panel width (8 and 7 vectors, 4, single columns), block boundaries of k, A row-major
+ * shapes that exercise every panel width (10 and 8 vectors, 4, single columns), block boundaries of k, A row-major
  * and transposed, offsets and accumulation; and the marks of non-zeros the same both ways, -0 and NaN included.
  */
 class SparseGemmTest {
-  private static final int[] WIDTHS = {64, 72, 100, 136, 400, 416};
+  private static final int[] WIDTHS = {64, 72, 80, 100, 136, 400, 416};
   private static final int[] DEPTHS = {1, 63, 64, 65, 130, 400};
 
   @Test
