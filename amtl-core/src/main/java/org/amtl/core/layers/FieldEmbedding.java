@@ -58,8 +58,14 @@ public abstract class FieldEmbedding {
     computeVectors(uniqueIds, n, vectors, training);
     for (int b = 0; b < batch; b++) {
       int o = b * stride + col;
-      Arrays.fill(out, o, o + dim, 0f);
       int len = offsets[b + 1] - offsets[b];
+      if (len == 1) { // a single value, the common case: its vector as it is
+        int slot = occurrenceSlot[offsets[b]];
+        occurrenceWeight[slot] += 1f / batch;
+        System.arraycopy(vectors, slot * dim, out, o, dim);
+        continue;
+      }
+      Arrays.fill(out, o, o + dim, 0f);
       float scale = 1f / len;
       for (int p = offsets[b]; p < offsets[b + 1]; p++) {
         int v = occurrenceSlot[p] * dim;
