@@ -1,5 +1,6 @@
 package org.amtl.core.layers;
 
+import java.util.Arrays;
 import java.util.List;
 import org.amtl.core.data.FrequencyFeatures;
 
@@ -187,18 +188,19 @@ public final class AmtlMask {
   }
 
   static void prefixMask(int k, float[] mask, int off, int d) {
-    for (int j = 0; j < d; j++) {
-      mask[off + j] = j < k ? 1f : 0f;
-    }
+    Arrays.fill(mask, off, off + k, 1f); // two runs, no branch per element on where k falls
+    Arrays.fill(mask, off + k, off + d, 0f);
   }
 
   /** First index of the maximum. */
   static int argmax(float[] v, int off, int d) {
     int best = 0;
+    float max = v[off];
     for (int j = 1; j < d; j++) {
-      if (v[off + j] > v[off + best]) {
-        best = j;
-      }
+      float x = v[off + j];
+      boolean greater = x > max; // selects rather than branches: which dim wins is as good as random
+      best = greater ? j : best;
+      max = greater ? x : max;
     }
     return best;
   }

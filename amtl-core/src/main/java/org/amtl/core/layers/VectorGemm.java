@@ -38,9 +38,7 @@ final class VectorGemm extends Gemm {
   void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k, int n,
       boolean accumulate) {
     if (!accumulate) {
-      for (int i = 0; i < m; i++) {
-        java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
-      }
+      java.util.Arrays.fill(c, cOff, cOff + m * n, 0f); // C's rows are contiguous: one fill, not m short ones
     }
     int kb = cs == 1 ? k : K_BLOCK; // the blocks run in k order: each output's fma chain is unchanged
     for (int k0 = 0; k0 < k; k0 += kb) {

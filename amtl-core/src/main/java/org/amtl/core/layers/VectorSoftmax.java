@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Softmax} with the Vector API: the max and the exponentials a vector at a time (the exponential is
- * {@link FloatExp#exp}'s steps lane by lane), the sum sequential as in the reference, so the floats are the same.
+ * {@link FloatExp#exp}'s steps lane by lane), the sum sequential as in the reference, so the floats are the same, and the divisions by it a vector at a time.
  * Rows narrower than a vector go the scalar way. Loaded only when the JVM has the incubator module.
  */
 final class VectorSoftmax extends Softmax {
@@ -49,7 +49,16 @@ final class VectorSoftmax extends Softmax {
       for (int j = full; j < d; j++) {
         probs[off + j] = FloatExp.exp((z[off + j] - max) / temperature);
       }
-      normalise(probs, off, d);
+      float sum = 0f;
+      for (int j = 0; j < d; j++) { // in j order, as the reference sums
+        sum += probs[off + j];
+      }
+      for (int j = 0; j < full; j += L) { // a division is exact either way: a vector of them gives the same floats
+        FloatVector.fromArray(S, probs, off + j).div(sum).intoArray(probs, off + j);
+      }
+      for (int j = full; j < d; j++) {
+        probs[off + j] /= sum;
+      }
     }
   }
 
