@@ -80,12 +80,11 @@ public final class Dense {
       if (hot[i] < 0 || hot[i] >= first) {
         throw new IllegalArgumentException("one-hot column = " + hot[i] + " (expected 0.." + (first - 1) + ")");
       }
-      int yi = i * out;
-      gemm.axpy(1f, w, weight.offset() + hot[i] * out, y, yi, out); // fma(1, w, y): one rounding, as y + w
-      for (int q = 0; q < t; q++) {
-        gemm.axpy(tail[i * t + q], w, weight.offset() + (first + q) * out, y, yi, out);
-      }
+      gemm.axpy(1f, w, weight.offset() + hot[i] * out, y, i * out, out); // fma(1, w, y): one rounding, as y + w
     }
+    // then the tail's t rows of W, one product for all rows: each output's fma chain runs q = 0..t-1 after its
+    // one-hot term, as t more row updates per example did
+    gemm.multiply(tail, 0, w, weight.offset() + first * out, y, 0, batch, t, out, true);
     return y;
   }
 
@@ -144,16 +143,14 @@ public final class Dense {
     }
   }
 
-  // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, the tail rows gain tail_iq * dy_i, in i order
+  // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, in i order; the tail rows gain tail_iq * dy_i in i
+  // order too, as one product tail^T dy (the one-hot rows are other rows of dW, so no chain changes order)
   private void oneHotWeightGradient(float[] dy, float[] g) {
     int first = in - tailWidth;
     Gemm gemm = Gemm.get();
     for (int i = 0; i < batch; i++) {
-      int di = i * out;
-      gemm.axpy(1f, dy, di, g, weight.offset() + hot[i] * out, out);
-      for (int q = 0; q < tailWidth; q++) {
-        gemm.axpy(x[i * tailWidth + q], dy, di, g, weight.offset() + (first + q) * out, out);
-      }
+      gemm.axpy(1f, dy, i * out, g, weight.offset() + hot[i] * out, out);
     }
+    gemm.multiplyTransposedA(x, 0, dy, 0, g, weight.offset() + first * out, tailWidth, batch, out, true);
   }
 }
