@@ -23,19 +23,18 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
-  private float[] wT = new float[0]; // W transposed, for dx = dy W^T; before that dW^T when dy is the sparse side
+  private float[] wT = new float[0]; // W transposed, for dx = dy W^T; after that dW^T when dy is the sparse side
   private final SparseRows sparse; // the non-zeros of a product's left factor, when it is mostly zeros
-  private final SparseRows dySparse; // dy's, while sparse holds x's: a weight gradient skips the sparser one's
+  private int xNonZeros; // x's non-zeros as the forward counted them; -1 when its product was too narrow to skip
 
   /** Glorot-uniform weights, zero bias. */
   public Dense(DenseParams params, String name, int in, int out) {
-    this(params, name, in, out, new SparseRows(), new SparseRows());
+    this(params, name, in, out, new SparseRows());
   }
 
-  /** As {@link #Dense(DenseParams, String, int, int)}, with two scratches for non-zeros shared with other layers. */
-  Dense(DenseParams params, String name, int in, int out, SparseRows sparse, SparseRows dySparse) {
+  /** As {@link #Dense(DenseParams, String, int, int)}, with a scratch for non-zeros shared with other layers. */
+  Dense(DenseParams params, String name, int in, int out, SparseRows sparse) {
     this.sparse = sparse;
-    this.dySparse = dySparse;
     this.params = params;
     this.in = in;
     this.out = out;
@@ -64,7 +63,13 @@ public final class Dense {
     this.x = x;
     this.hot = null;
     float[] w = startWithBias(batch);
-    Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, weight.offset(), y, 0, batch, in, out, true);
+    Gemm gemm = Gemm.get();
+    xNonZeros = gemm.markAndCount(sparse, x, 0, in, 1, batch, in, out);
+    if (Gemm.mostlyZeros(xNonZeros, batch, in)) {
+      gemm.multiply(sparse, w, weight.offset(), y, 0, out, true);
+    } else {
+      gemm.multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
+    }
     return y;
   }
 
@@ -114,29 +119,44 @@ public final class Dense {
     if (wT.length < in * out) {
       wT = new float[in * out];
     }
-    weightGradient(dy, g);
-    if (!needInputGrad) {
-      return null;
+    Gemm gemm = Gemm.get();
+    int dyNonZeros = -1;
+    if (needInputGrad) {
+      if (dx.length < batch * in) {
+        dx = new float[batch * in];
+      }
+      Gemm.transpose(params.values(), weight.offset(), in, out, wT);
+      dyNonZeros = gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in);
+      if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
+        gemm.multiply(sparse, wT, 0, dx, 0, in, false);
+      } else {
+        gemm.multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
+      }
     }
-    if (dx.length < batch * in) {
-      dx = new float[batch * in];
-    }
-    Gemm.transpose(params.values(), weight.offset(), in, out, wT);
-    Gemm.get().multiplySkippingZeros(sparse, dy, 0, out, 1, wT, 0, dx, 0, batch, out, in, false);
-    return dx;
+    weightGradient(dy, g, dyNonZeros);
+    return needInputGrad ? dx : null;
   }
 
-  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or of dy (what a ReLU let through), whichever has more:
-  // the dy side computes dW^T = dy^T x into wT's buffer, the same fma chains from zero, and adds it transposed (the
-  // same floats, as a step's dW starts at zero)
-  private void weightGradient(float[] dy, float[] g) {
+  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or of dy (what a ReLU let through), whichever has more,
+  // as the forward and dx counted them (dy is counted here when there was no dx): only the side chosen is marked
+  // again, transposed. The dy side computes dW^T = dy^T x into wT's buffer (dx is done with it), the same fma chains
+  // from zero, and adds it transposed (the same floats, as a step's dW starts at zero)
+  private void weightGradient(float[] dy, float[] g, int dyNonZeros) {
     Gemm gemm = Gemm.get();
-    boolean skipX = gemm.markIfMostlyZeros(sparse, x, 0, 1, in, in, batch, out);
-    boolean skipDy = gemm.markIfMostlyZeros(dySparse, dy, 0, 1, out, out, batch, in);
-    if (skipX && (!skipDy || sparse.nonZeros <= dySparse.nonZeros)) {
+    boolean dyMarked = dyNonZeros < 0;
+    if (dyMarked) {
+      dyNonZeros = gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
+    }
+    boolean skipX = Gemm.mostlyZeros(xNonZeros, batch, in);
+    boolean skipDy = Gemm.mostlyZeros(dyNonZeros, batch, out);
+    if (skipX && (!skipDy || xNonZeros <= dyNonZeros)) {
+      gemm.markAndCount(sparse, x, 0, 1, in, in, batch, out);
       gemm.multiply(sparse, dy, 0, g, weight.offset(), out, true);
     } else if (skipDy) {
-      gemm.multiply(dySparse, x, 0, wT, 0, in, false);
+      if (!dyMarked) {
+        gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
+      }
+      gemm.multiply(sparse, x, 0, wT, 0, in, false);
       Gemm.addTransposed(wT, out, in, g, weight.offset());
     } else {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);

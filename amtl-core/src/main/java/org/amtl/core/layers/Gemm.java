@@ -67,12 +67,25 @@ public abstract class Gemm {
    */
   public final boolean markIfMostlyZeros(SparseRows scratch, float[] a, int aOff, int rs, int cs, int m, int k,
       int n) {
+    return mostlyZeros(markAndCount(scratch, a, aOff, rs, cs, m, k, n), m, k);
+  }
+
+  /**
+   * Marks A's non-zeros in {@code scratch} as {@link #markIfMostlyZeros} does and returns how many there are, or -1,
+   * marking nothing, when the product is narrower than {@link #COLUMNS_TO_SKIP} (it stays dense whatever A holds).
+   */
+  public final int markAndCount(SparseRows scratch, float[] a, int aOff, int rs, int cs, int m, int k, int n) {
     if (n < COLUMNS_TO_SKIP) {
-      return false;
+      return -1;
     }
     scratch.take(a, aOff, rs, cs, m, k);
     markNonZeros(scratch);
-    return scratch.count() <= (1 - ZERO_SHARE_TO_SKIP) * m * k;
+    return scratch.count();
+  }
+
+  /** Whether an (m x k) factor with this many non-zeros (-1: not counted) has enough zeros to skip them. */
+  public static boolean mostlyZeros(int nonZeros, int m, int k) {
+    return nonZeros >= 0 && nonZeros <= (1 - ZERO_SHARE_TO_SKIP) * m * k;
   }
 
   /** Sets the bits of the matrix that {@code s} has taken: bit q of long (block, i) when A(i, 64 block + q) != 0. */

@@ -7,9 +7,8 @@ import java.util.List;
 public final class Mlp {
   private final List<Dense> layers = new ArrayList<>();
   private final List<Relu> relus = new ArrayList<>();
-  // scratches for the non-zeros of products' left factors, shared by the layers: each uses them and is done
+  // the scratch for the non-zeros of products' left factors, shared by the layers: each product marks and is done
   private final SparseRows sparse = new SparseRows();
-  private final SparseRows dySparse = new SparseRows();
 
   /** widths = {in, hidden..., out}. */
   public Mlp(DenseParams params, String name, int... widths) {
@@ -17,8 +16,7 @@ public final class Mlp {
       throw new IllegalArgumentException("MLP '" + name + "' widths length = " + widths.length + " (expected >= 2)");
     }
     for (int l = 0; l + 1 < widths.length; l++) {
-      layers.add(new Dense(params, name + ".l" + l, widths[l], widths[l + 1], sparse,
-          dySparse));
+      layers.add(new Dense(params, name + ".l" + l, widths[l], widths[l + 1], sparse));
       if (l + 2 < widths.length) {
         relus.add(new Relu());
       }
