@@ -131,6 +131,29 @@ class GemmTest {
         .mapToObj(i -> dst[i]).toList());
   }
 
+  @Test
+  void transposeAndAddTransposedMatchTheElementwiseDefinitionOnEveryShape() {
+    SplittableRandom rnd = new SplittableRandom(17);
+    for (int rows : new int[] {1, 63, 64, 65, 130}) { // bands of 64 rows: one, a full one, and past the edge
+      for (int cols = 1; cols <= 9; cols++) { // four columns at a time, and 1-3 left over
+        float[] src = random(rnd, 2 + rows * cols);
+        float[] moved = new float[cols * rows];
+        Gemm.transpose(src, 2, rows, cols, moved);
+        float[] start = random(rnd, 1 + cols * rows);
+        float[] added = start.clone();
+        Gemm.addTransposed(java.util.Arrays.copyOfRange(src, 2, src.length), rows, cols, added, 1);
+        for (int r = 0; r < rows; r++) {
+          for (int c = 0; c < cols; c++) {
+            String at = rows + " x " + cols + " at (" + r + ", " + c + ")";
+            assertEquals(src[2 + r * cols + c], moved[c * rows + r], at);
+            assertEquals(start[1 + c * rows + r] + src[2 + r * cols + c], added[1 + c * rows + r], at);
+          }
+        }
+        assertEquals(start[0], added[0], "before the offset");
+      }
+    }
+  }
+
   static float[] random(SplittableRandom rnd, int n) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
