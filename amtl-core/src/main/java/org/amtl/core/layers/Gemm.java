@@ -1,5 +1,7 @@
 package org.amtl.core.layers;
 
+import org.amtl.core.util.VectorKernels;
+
 /**
  * Float matrix multiply C (m x n) = [C +] A (m x k) B (k x n), all row-major at offsets. Every output element is one
  * sequential chain of fused multiply-adds over k in order, c = fma(a_ik, b_kj, c), whatever the implementation:

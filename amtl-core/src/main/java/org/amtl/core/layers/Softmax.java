@@ -1,5 +1,7 @@
 package org.amtl.core.layers;
 
+import org.amtl.core.util.VectorKernels;
+
 /**
  * Softmax of each row of a matrix, p = softmax(z / T), with {@link FloatExp}. Per row: the max, then
  * e_j = exp((z_j - max) / T), their sum in j order, and p_j = e_j / sum. The vectorised implementation

@@ -23,15 +23,10 @@ public final class Adagrad {
     float[] acc = table.accumulators();
     float[] g = table.gradBuffer();
     int width = table.width();
+    AdagradRows rows = AdagradRows.get();
     for (int slot = 0; slot < table.gradRows(); slot++) {
       int id = table.gradRowId(slot);
-      int r = id * width;
-      int go = slot * width;
-      for (int j = 0; j < width; j++) {
-        float gj = g[go + j] + l2 * w[r + j];
-        acc[r + j] += gj * gj;
-        w[r + j] -= lr * gj / ((float) Math.sqrt(acc[r + j]) + epsilon);
-      }
+      rows.update(w, acc, id * width, g, slot * width, width, lr, epsilon, l2);
       table.markTouched(id);
     }
   }
