@@ -141,8 +141,8 @@ public final class LibtorchPeer {
   }
 
   public static void main(String[] args) {
-    int windows = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int windows = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int batch = TrainingThroughput.BATCH;
     Vocabulary vocab = TrainingThroughput.fullVocabulary();
     SyntheticClickLog log = new SyntheticClickLog(TrainingThroughput.FIELDS, TrainingThroughput.VALUES, 1.1, 16,

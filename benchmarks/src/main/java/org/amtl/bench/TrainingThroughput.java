@@ -40,8 +40,8 @@ public final class TrainingThroughput {
   private TrainingThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    int windows = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int windows = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int rows = 2 * windows * batches * BATCH;
     SyntheticClickLog log = new SyntheticClickLog(FIELDS, VALUES, 1.1, 16, 3.0, 11);
     Vocabulary vocab = fullVocabulary();
