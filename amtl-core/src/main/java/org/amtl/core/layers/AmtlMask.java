@@ -188,19 +188,19 @@ public final class AmtlMask {
   }
 
   static void prefixMask(int k, float[] mask, int off, int d) {
-    Arrays.fill(mask, off, off + k, 1f); // two runs, no branch per element on where k falls
+    Arrays.fill(mask, off, off + k, 1f); // two runs rather than a test per element
     Arrays.fill(mask, off + k, off + d, 0f);
   }
 
   /** First index of the maximum. */
   static int argmax(float[] v, int off, int d) {
     int best = 0;
-    float max = v[off];
+    float max = v[off]; // the running maximum in a local, not read again from v[best] at every step
     for (int j = 1; j < d; j++) {
-      float x = v[off + j];
-      boolean greater = x > max; // selects rather than branches: which dim wins is as good as random
-      best = greater ? j : best;
-      max = greater ? x : max;
+      if (v[off + j] > max) {
+        best = j;
+        max = v[off + j];
+      }
     }
     return best;
   }

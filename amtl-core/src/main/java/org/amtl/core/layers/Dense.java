@@ -143,8 +143,8 @@ public final class Dense {
   // from zero, and adds it transposed (the same floats, as a step's dW starts at zero)
   private void weightGradient(float[] dy, float[] g, int dyNonZeros) {
     Gemm gemm = Gemm.get();
-    boolean dyMarked = dyNonZeros < 0;
-    if (dyMarked) {
+    boolean dyCountedHere = dyNonZeros < 0; // no dx this step: dy is counted here, marked as its side wants
+    if (dyCountedHere) {
       dyNonZeros = gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
     }
     boolean skipX = Gemm.mostlyZeros(xNonZeros, batch, in);
@@ -153,7 +153,7 @@ public final class Dense {
       gemm.markAndCount(sparse, x, 0, 1, in, in, batch, out);
       gemm.multiply(sparse, dy, 0, g, weight.offset(), out, true);
     } else if (skipDy) {
-      if (!dyMarked) {
+      if (!dyCountedHere) {
         gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
       }
       gemm.multiply(sparse, x, 0, wT, 0, in, false);

@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Softmax} with the Vector API: the max and the exponentials a vector at a time (the exponential is
- * {@link FloatExp#exp}'s steps lane by lane), the sum sequential as in the reference, so the floats are the same, and the divisions by it a vector at a time.
- * Rows narrower than a vector go the scalar way. Loaded only when the JVM has the incubator module.
+ * {@link FloatExp#exp}'s steps lane by lane), the sum sequential as in the reference, so the floats are the same,
+ * and the divisions by it a vector at a time. Rows narrower than a vector go the scalar way. Loaded only when the JVM
+ * has the incubator module.
  */
 final class VectorSoftmax extends Softmax {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -5,12 +5,13 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link AdagradRows} with the Vector API: the same multiplies, adds, square roots and divisions, none fused, a
- * vector of a row at a time; what is left past whole vectors as the scalar loop does. Loaded only when the JVM has
- * the incubator module.
+ * vector of a row at a time; what is left past whole vectors by the scalar loop. Loaded only when the JVM has the
+ * incubator module.
  */
 final class VectorAdagradRows extends AdagradRows {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  private static final AdagradRows REST = new Scalar(); // past whole vectors
 
   @Override
   void update(float[] w, float[] acc, int r, float[] g, int go, int width, float lr, float epsilon, float l2) {
@@ -22,10 +23,6 @@ final class VectorAdagradRows extends AdagradRows {
       aj.intoArray(acc, r + j);
       wj.sub(gj.mul(lr).div(aj.sqrt().add(epsilon))).intoArray(w, r + j);
     }
-    for (; j < width; j++) {
-      float gj = g[go + j] + l2 * w[r + j];
-      acc[r + j] += gj * gj;
-      w[r + j] -= lr * gj / ((float) Math.sqrt(acc[r + j]) + epsilon);
-    }
+    REST.update(w, acc, r + j, g, go + j, width - j, lr, epsilon, l2);
   }
 }
