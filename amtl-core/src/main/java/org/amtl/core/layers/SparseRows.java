@@ -19,7 +19,6 @@ public final class SparseRows {
   int cols;
   int blocks;
   long[] bits = new long[0]; // bits[block * rows + i]: bit q set when A(i, block * 64 + q) is not zero
-  int nonZeros; // the set bits, once marked
 
   /**
    * Takes A (its element (i, p) at {@code a[off + i * rs + p * cs]}: row-major when cs = 1, transposed, A^T stored
@@ -43,13 +42,12 @@ public final class SparseRows {
     return off + i * rs + blk * BLOCK * cs;
   }
 
-  /** Counts the set bits (A's non-zeros) into {@link #nonZeros} and returns them. */
+  /** The set bits: A's non-zeros, once marked. */
   int count() {
     int count = 0;
     for (int s = 0; s < blocks * rows; s++) {
       count += Long.bitCount(bits[s]);
     }
-    nonZeros = count;
     return count;
   }
 
