@@ -63,13 +63,7 @@ public final class Dense {
     this.x = x;
     this.hot = null;
     float[] w = startWithBias(batch);
-    Gemm gemm = Gemm.get();
-    xNonZeros = gemm.markAndCount(sparse, x, 0, in, 1, batch, in, out);
-    if (Gemm.mostlyZeros(xNonZeros, batch, in)) {
-      gemm.multiply(sparse, w, weight.offset(), y, 0, out, true);
-    } else {
-      gemm.multiply(x, 0, w, weight.offset(), y, 0, batch, in, out, true);
-    }
+    xNonZeros = Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, weight.offset(), y, 0, batch, in, out, true);
     return y;
   }
 
@@ -126,12 +120,7 @@ public final class Dense {
         dx = new float[batch * in];
       }
       Gemm.transpose(params.values(), weight.offset(), in, out, wT);
-      dyNonZeros = gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in);
-      if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
-        gemm.multiply(sparse, wT, 0, dx, 0, in, false);
-      } else {
-        gemm.multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
-      }
+      dyNonZeros = gemm.multiplySkippingZeros(sparse, dy, 0, out, 1, wT, 0, dx, 0, batch, out, in, false);
     }
     weightGradient(dy, g, dyNonZeros);
     return needInputGrad ? dx : null;

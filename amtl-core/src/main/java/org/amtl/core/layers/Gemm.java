@@ -51,15 +51,18 @@ public abstract class Gemm {
    * {@code scratch}), else as {@link #multiply(float[], int, float[], int, float[], int, int, int, int, boolean)};
    * A's element (i, p) is at {@code a[aOff + i * rs + p * cs]}, so A may be given transposed (rs = 1, cs = m). A
    * zero term leaves an fma chain as it was, so both ways give the same floats (up to the sign of a zero sum, and
-   * for finite B: 0 x infinity would be NaN).
+   * for finite B: 0 x infinity would be NaN). Returns A's non-zeros as {@link #markAndCount} counted them (-1 for
+   * a product too narrow to skip), for a caller that decides another product by them.
    */
-  public final void multiplySkippingZeros(SparseRows scratch, float[] a, int aOff, int rs, int cs, float[] b,
+  public final int multiplySkippingZeros(SparseRows scratch, float[] a, int aOff, int rs, int cs, float[] b,
       int bOff, float[] c, int cOff, int m, int k, int n, boolean accumulate) {
-    if (markIfMostlyZeros(scratch, a, aOff, rs, cs, m, k, n)) {
+    int nonZeros = markAndCount(scratch, a, aOff, rs, cs, m, k, n);
+    if (mostlyZeros(nonZeros, m, k)) {
       multiply(scratch, b, bOff, c, cOff, n, accumulate);
     } else {
       multiply(a, aOff, rs, cs, b, bOff, c, cOff, m, k, n, accumulate);
     }
+    return nonZeros;
   }
 
   /**
