@@ -5,6 +5,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.amtl.core.util.ArrayAlignment;
 
 /**
  * {@link Gemm} with the Vector API. Tiles of C of 6 rows x 2 vectors stay in registers while k runs; column panels
@@ -20,6 +21,8 @@ final class VectorGemm extends Gemm {
   // A given transposed (a weight gradient x^T dy) is read a column at a time: over k rows of 6 floats each, which
   // with the B panel overflows L1 for k = 512; blocks of 128 rows keep both in it (dW +15% measured)
   private static final int K_BLOCK = 128;
+  // the sparse product's copy of a block of B's panel: rows of the widest panel, 10 vectors, a whole number of lines
+  private static final int PANEL_COPY_STRIDE = 10 * L;
   // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
   private static final IntVector[] GROUP_BITS = new IntVector[4]; // lane j of group g: 1 << (8 g + j)
@@ -194,29 +197,31 @@ final class VectorGemm extends Gemm {
     } else {
       tens = (even - 8 * eights) / 10;
     }
-    SparsePanel panel = new SparsePanel(a, b, c, n);
+    float[] copy = a.panelCopy(SparseRows.BLOCK * PANEL_COPY_STRIDE + ArrayAlignment.BYTES / Float.BYTES);
+    int start = ArrayAlignment.firstAlignedIndex(copy);
+    SparsePanel panel = new SparsePanel(a, copy, c, PANEL_COPY_STRIDE);
     int j = 0;
     for (int e = 0; e < tens; e++, j += 10 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
+        copyPanel(a, blk, b, bOff + j, n, 10 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
-          panel.row10(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
-              cOff + i * n + j);
+          panel.row10(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
       }
     }
     for (int e = 0; e < eights; e++, j += 8 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
+        copyPanel(a, blk, b, bOff + j, n, 8 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
-          panel.row8(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
-              cOff + i * n + j);
+          panel.row8(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
       }
     }
     for (; j + 4 * L <= n; j += 4 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
+        copyPanel(a, blk, b, bOff + j, n, 4 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
-          panel.row4(a.bits[blk * a.rows + i], a.offset(i, blk), bOff + blk * SparseRows.BLOCK * n + j,
-              cOff + i * n + j);
+          panel.row4(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
       }
     }
@@ -237,6 +242,16 @@ final class VectorGemm extends Gemm {
     }
   }
 
+  // B's rows of block blk, columns [j, j + width) (B's row p at b[bj + p n]), to copy[start + q stride] on: each row
+  // then starts on a cache line, which spares the kernels' loads straddling two (see ArrayAlignment)
+  private static void copyPanel(SparseRows a, int blk, float[] b, int bj, int n, int width, float[] copy, int start) {
+    int p0 = blk * SparseRows.BLOCK;
+    int rows = Math.min(SparseRows.BLOCK, a.cols - p0);
+    for (int q = 0; q < rows; q++) {
+      System.arraycopy(b, bj + (p0 + q) * n, copy, start + q * PANEL_COPY_STRIDE, width);
+    }
+  }
+
   /**
    * The operands of one product that skips A's zeros, as fields: a kernel then takes its row's place in four
    * arguments, all in registers, and copies the fields into locals before its loop, which keeps n and A's stride in
@@ -249,7 +264,7 @@ final class VectorGemm extends Gemm {
     private final int cs;
     private final float[] b;
     private final float[] c;
-    private final int n;
+    private final int n; // B's row stride
 
     SparsePanel(SparseRows a, float[] b, float[] c, int n) {
       this.a = a.a;
