@@ -23,7 +23,7 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
-  private float[] wT = new float[0]; // W transposed, for dx = dy W^T; after that dW^T when dy is the sparse side
+  private float[] wT = new float[0]; // W transposed, for a dense dx = dy W^T; else dW^T when dy is the sparse side
   private final SparseRows sparse; // the non-zeros of a product's left factor, when it is mostly zeros
   private int xNonZeros; // x's non-zeros as the forward counted them; -1 when its product was too narrow to skip
 
@@ -119,8 +119,14 @@ public final class Dense {
       if (dx.length < batch * in) {
         dx = new float[batch * in];
       }
-      Gemm.transpose(params.values(), weight.offset(), in, out, wT);
-      dyNonZeros = gemm.multiplySkippingZeros(sparse, dy, 0, out, 1, wT, 0, dx, 0, batch, out, in, false);
+      // dx = dy W^T: the sparse product reads W as B transposed; the dense one wants W^T stored
+      dyNonZeros = gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in);
+      if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
+        gemm.multiply(sparse, params.values(), weight.offset(), 1, out, dx, 0, in, false);
+      } else {
+        Gemm.transpose(params.values(), weight.offset(), in, out, wT);
+        gemm.multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
+      }
     }
     weightGradient(dy, g, dyNonZeros);
     return needInputGrad ? dx : null;

@@ -104,14 +104,24 @@ public abstract class Gemm {
 
   /** C (m x n) = A B, or C += A B, for A marked in {@code a}: each output one fma chain over A's non-zeros, p order. */
   public final void multiply(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n, boolean accumulate) {
+    multiply(a, b, bOff, n, 1, c, cOff, n, accumulate);
+  }
+
+  /**
+   * As {@link #multiply(SparseRows, float[], int, float[], int, int, boolean)} with B's element (p, j) at
+   * {@code b[bOff + p * brs + j * bcs]}: B may be given transposed (brs = 1, bcs = k), as a layer's dx = dy W^T
+   * reads W, which spares a transposed copy.
+   */
+  public final void multiply(SparseRows a, float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int n,
+      boolean accumulate) {
     if (!accumulate) {
       java.util.Arrays.fill(c, cOff, cOff + a.rows * n, 0f);
     }
-    multiplySparse(a, b, bOff, c, cOff, n);
+    multiplySparse(a, b, bOff, brs, bcs, c, cOff, n);
   }
 
-  /** C += A B for A marked in {@code a}. */
-  abstract void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n);
+  /** C += A B for A marked in {@code a}, B's element (p, j) at {@code b[bOff + p * brs + j * bcs]}. */
+  abstract void multiplySparse(SparseRows a, float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int n);
 
   /** The product with A's element (i, p) at {@code aOff + i * rs + p * cs}. */
   abstract void multiply(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int m, int k,
@@ -181,16 +191,16 @@ public abstract class Gemm {
     }
 
     @Override
-    void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n) {
+    void multiplySparse(SparseRows a, float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int n) {
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
           int ci = cOff + i * n;
           for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
             int p = blk * SparseRows.BLOCK + Long.numberOfTrailingZeros(bits);
             float aip = a.a[a.off + i * a.rs + p * a.cs];
-            int bp = bOff + p * n;
+            int bp = bOff + p * brs;
             for (int j = 0; j < n; j++) {
-              c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
+              c[ci + j] = Math.fma(aip, b[bp + j * bcs], c[ci + j]);
             }
           }
         }

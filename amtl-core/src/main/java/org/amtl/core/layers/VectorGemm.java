@@ -185,7 +185,7 @@ final class VectorGemm extends Gemm {
   // in registers while its set bits are walked: one vector of B loaded per fma (no B vector serves two rows), so
   // wide panels spread the loop's own work over more fmas, and fewer than 8 leave too few independent fma chains
   @Override
-  void multiplySparse(SparseRows a, float[] b, int bOff, float[] c, int cOff, int n) {
+  void multiplySparse(SparseRows a, float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int n) {
     int even = n / L - n / L % 2;
     int eights = 0;
     while (eights <= 4 && (8 * eights > even || (even - 8 * eights) % 10 != 0)) {
@@ -203,7 +203,7 @@ final class VectorGemm extends Gemm {
     int j = 0;
     for (int e = 0; e < tens; e++, j += 10 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
-        copyPanel(a, blk, b, bOff + j, n, 10 * L, copy, start);
+        copyPanel(a, blk, b, bOff + j * bcs, brs, bcs, 10 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
           panel.row10(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
@@ -211,7 +211,7 @@ final class VectorGemm extends Gemm {
     }
     for (int e = 0; e < eights; e++, j += 8 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
-        copyPanel(a, blk, b, bOff + j, n, 8 * L, copy, start);
+        copyPanel(a, blk, b, bOff + j * bcs, brs, bcs, 8 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
           panel.row8(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
@@ -219,7 +219,7 @@ final class VectorGemm extends Gemm {
     }
     for (; j + 4 * L <= n; j += 4 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
-        copyPanel(a, blk, b, bOff + j, n, 4 * L, copy, start);
+        copyPanel(a, blk, b, bOff + j * bcs, brs, bcs, 4 * L, copy, start);
         for (int i = 0; i < a.rows; i++) {
           panel.row4(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
         }
@@ -230,11 +230,11 @@ final class VectorGemm extends Gemm {
         for (int i = 0; i < a.rows; i++) {
           int ci = cOff + i * n + j;
           int ai = a.offset(i, blk);
-          int bj = bOff + blk * SparseRows.BLOCK * n + j;
+          int bj = bOff + blk * SparseRows.BLOCK * brs + j * bcs;
           float r = c[ci];
           for (long bits = a.bits[blk * a.rows + i]; bits != 0; bits &= bits - 1) {
             int p = Long.numberOfTrailingZeros(bits);
-            r = Math.fma(a.a[ai + p * a.cs], b[bj + p * n], r);
+            r = Math.fma(a.a[ai + p * a.cs], b[bj + p * brs], r);
           }
           c[ci] = r;
         }
@@ -242,13 +242,24 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // B's rows of block blk, columns [j, j + width) (B's row p at b[bj + p n]), to copy[start + q stride] on: each row
-  // then starts on a cache line, which spares the kernels' loads straddling two (see ArrayAlignment)
-  private static void copyPanel(SparseRows a, int blk, float[] b, int bj, int n, int width, float[] copy, int start) {
+  // B's rows of block blk, the panel's columns from B(p, 0) = b[bj + p brs] on, to copy[start + q stride] on: each row
+  // then starts on a cache line, which spares the kernels' loads straddling two (see ArrayAlignment). B given
+  // transposed is read a run of its stored rows at a time, and the block's 20 KB of copy take the stride in L1
+  private static void copyPanel(SparseRows a, int blk, float[] b, int bj, int brs, int bcs, int width, float[] copy,
+      int start) {
     int p0 = blk * SparseRows.BLOCK;
     int rows = Math.min(SparseRows.BLOCK, a.cols - p0);
-    for (int q = 0; q < rows; q++) {
-      System.arraycopy(b, bj + (p0 + q) * n, copy, start + q * PANEL_COPY_STRIDE, width);
+    if (bcs == 1) {
+      for (int q = 0; q < rows; q++) {
+        System.arraycopy(b, bj + (p0 + q) * brs, copy, start + q * PANEL_COPY_STRIDE, width);
+      }
+      return;
+    }
+    for (int r = 0; r < width; r++) {
+      int from = bj + p0 * brs + r * bcs;
+      for (int q = 0; q < rows; q++) {
+        copy[start + q * PANEL_COPY_STRIDE + r] = b[from + q * brs];
+      }
     }
   }
 

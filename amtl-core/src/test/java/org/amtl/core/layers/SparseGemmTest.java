@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * Products that skip A's zeros: the same floats as the dense product (a zero term leaves an fma chain as it was;
  * only the sign of a zero sum may differ), the vectorised kernel the same as the scalar one bit for bit, on the
  * shapes that exercise every panel width (10 and 8 vectors, 4, single columns), block boundaries of k, A row-major
- * and transposed, offsets and accumulation; and the marks of non-zeros the same both ways, -0 and NaN included.
+ * and transposed, B row-major and transposed, offsets and accumulation; and the marks of non-zeros the same both ways, -0 and NaN included.
  */
 class SparseGemmTest {
   private static final int[] WIDTHS = {64, 72, 80, 100, 136, 400, 416};
@@ -52,6 +52,40 @@ class SparseGemmTest {
         assertEquals(Float.floatToIntBits(skippedScalar[i]), Float.floatToIntBits(skipped[i]), shape + " at " + i);
         assertEquals(dense[i] + 0f, skipped[i] + 0f, shape + ": the dense product's float at " + i); // +0f: -0 is 0
         assertEquals(Float.floatToIntBits(dense[i] + 0f), Float.floatToIntBits(skipped[i] + 0f), shape + " at " + i);
+      }
+    }
+  }
+
+  @Test
+  void bGivenTransposedGivesTheSameFloatsAsBStoredRowMajor() {
+    SplittableRandom rnd = new SplittableRandom(8);
+    Gemm vector = Gemm.get();
+    Gemm scalar = new Gemm.Scalar();
+    SparseRows marks = new SparseRows();
+    for (int trial = 0; trial < 42; trial++) {
+      int m = 1 + rnd.nextInt(20);
+      int k = DEPTHS[trial % DEPTHS.length];
+      int n = WIDTHS[trial / DEPTHS.length % WIDTHS.length];
+      int bOff = rnd.nextInt(3);
+      float[] a = mostlyZeros(rnd, m * k, 0.45 + 0.5 * rnd.nextDouble());
+      float[] b = GemmTest.random(rnd, k * n);
+      float[] bT = new float[bOff + n * k]; // B^T stored row-major, as a layer's W is for dx = dy W^T
+      for (int p = 0; p < k; p++) {
+        for (int j = 0; j < n; j++) {
+          bT[bOff + j * k + p] = b[p * n + j];
+        }
+      }
+      String shape = m + "x" + k + " times " + k + "x" + n + " given transposed";
+      assertTrue(vector.markIfMostlyZeros(marks, a, 0, k, 1, m, k, n), shape + ": mostly zeros");
+      float[] rowMajor = new float[m * n];
+      scalar.multiply(marks, b, 0, rowMajor, 0, n, false);
+      float[] vectorT = new float[m * n];
+      vector.multiply(marks, bT, bOff, 1, k, vectorT, 0, n, false);
+      float[] scalarT = new float[m * n];
+      scalar.multiply(marks, bT, bOff, 1, k, scalarT, 0, n, false);
+      for (int i = 0; i < m * n; i++) {
+        assertEquals(Float.floatToIntBits(rowMajor[i]), Float.floatToIntBits(vectorT[i]), shape + " at " + i);
+        assertEquals(Float.floatToIntBits(rowMajor[i]), Float.floatToIntBits(scalarT[i]), shape + " at " + i);
       }
     }
   }
