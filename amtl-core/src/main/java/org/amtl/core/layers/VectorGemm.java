@@ -21,6 +21,10 @@ final class VectorGemm extends Gemm {
   // A given transposed (a weight gradient x^T dy) is read a column at a time: over k rows of 6 floats each, which
   // with the B panel overflows L1 for k = 512; blocks of 128 rows keep both in it (dW +15% measured)
   private static final int K_BLOCK = 128;
+  // a dense product copies B's panels of 2 vectors when at least this many tiles of 6 rows read each (m >= 48)
+  private static final int TILES_TO_COPY_B = 8;
+  // per thread (the instance is shared), grown to the deepest k seen
+  private static final ThreadLocal<float[]> DENSE_COPY = ThreadLocal.withInitial(() -> new float[0]);
   // the sparse product's copy of a block of B's panel: rows of the widest panel, 10 vectors, a whole number of lines
   private static final int PANEL_COPY_STRIDE = 10 * L;
   // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
@@ -54,9 +58,20 @@ final class VectorGemm extends Gemm {
       int n) {
     int tiled = m - m % 6;
     int j = 0;
+    float[] copy = tiled >= TILES_TO_COPY_B * 6 ? denseCopy(k) : null;
+    int start = copy == null ? 0 : ArrayAlignment.firstAlignedIndex(copy);
     for (; j + 2 * L <= n; j += 2 * L) {
-      for (int i = 0; i < tiled; i += 6) {
-        tile6x2(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
+      if (copy != null) { // the panel's rows, a cache line each (2 x 256 bits), read by every tile from L1
+        for (int p = 0; p < k; p++) {
+          System.arraycopy(b, bOff + p * n + j, copy, start + p * 2 * L, 2 * L);
+        }
+        for (int i = 0; i < tiled; i += 6) {
+          tile6x2(a, aOff, rs, cs, copy, start, 2 * L, c, cOff, i, j, k, n);
+        }
+      } else {
+        for (int i = 0; i < tiled; i += 6) {
+          tile6x2(a, aOff, rs, cs, b, bOff + j, n, c, cOff, i, j, k, n);
+        }
       }
     }
     for (; j + L <= n; j += L) {
@@ -86,6 +101,16 @@ final class VectorGemm extends Gemm {
         c[ci] = acc;
       }
     }
+  }
+
+  // this thread's scratch for k rows of a panel of 2 vectors, from a cache line on
+  private static float[] denseCopy(int k) {
+    float[] copy = DENSE_COPY.get();
+    if (copy.length < k * 2 * L + ArrayAlignment.BYTES / Float.BYTES) {
+      copy = new float[k * 2 * L + ArrayAlignment.BYTES / Float.BYTES];
+      DENSE_COPY.set(copy);
+    }
+    return copy;
   }
 
   // C[i..i+5, j] += A[i..i+5, :] B[:, j], one float each
@@ -443,9 +468,10 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // C[i..i+5, j..j+2L) += A[i..i+5, :] B[:, j..j+2L): 12 accumulators, 2 loads of B and 6 broadcasts per 12 FMAs
-  private static void tile6x2(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int i,
-      int j, int k, int n) {
+  // C[i..i+5, j..j+2L) += A[i..i+5, :] B[:, j..j+2L), the panel at b[bOff] with rows bn apart: 12 accumulators, 2
+  // loads of B and 6 broadcasts per 12 FMAs
+  private static void tile6x2(float[] a, int aOff, int rs, int cs, float[] b, int bOff, int bn, float[] c, int cOff,
+      int i, int j, int k, int n) {
     int c0 = cOff + i * n + j;
     FloatVector r00 = FloatVector.fromArray(S, c, c0);
     FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
@@ -460,8 +486,8 @@ final class VectorGemm extends Gemm {
     FloatVector r50 = FloatVector.fromArray(S, c, c0 + 5 * n);
     FloatVector r51 = FloatVector.fromArray(S, c, c0 + 5 * n + L);
     int ap = aOff + i * rs;
-    int bp = bOff + j;
-    for (int p = 0; p < k; p++, ap += cs, bp += n) {
+    int bp = bOff;
+    for (int p = 0; p < k; p++, ap += cs, bp += bn) {
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector x = FloatVector.broadcast(S, a[ap]);
