@@ -156,9 +156,10 @@ final class VectorGemm extends Gemm {
     for (int blk = 0; blk < s.blocks; blk++) {
       int p0 = blk * SparseRows.BLOCK;
       int i = 0;
-      if (s.cs == 1 && s.cols - p0 >= SparseRows.BLOCK) {
+      if (s.cs == 1) {
+        int width = Math.min(SparseRows.BLOCK, s.cols - p0);
         for (; i < s.rows; i++) {
-          s.bits[blk * s.rows + i] = rowWord(s.a, s.off + i * s.rs + p0);
+          s.bits[blk * s.rows + i] = rowWord(s.a, s.off + i * s.rs + p0, width);
         }
       } else if (transposed && s.cols - p0 >= SparseRows.BLOCK) {
         for (; i + L <= s.rows; i += L) {
@@ -171,15 +172,23 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // the long of 64 floats from a[x] on: bit q set when a[x + q] != 0
-  private static long rowWord(float[] a, int x) {
+  // the long of the width (at most 64) floats from a[x] on: bit q set when a[x + q] != 0; whole groups of 8 as
+  // vectors (a layer of 416 inputs ends in a block of 32), the rest one by one
+  private static long rowWord(float[] a, int x, int width) {
     IntVector low = IntVector.zero(I);
     IntVector high = IntVector.zero(I);
-    for (int g = 0; g < 4; g++) {
+    int groups = width / 8;
+    for (int g = 0; g < Math.min(groups, 4); g++) {
       low = low.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + 8 * g)));
-      high = high.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + 32 + 8 * g)));
     }
-    return (low.reduceLanes(VectorOperators.OR) & 0xffffffffL) | (long) high.reduceLanes(VectorOperators.OR) << 32;
+    for (int g = 4; g < groups; g++) {
+      high = high.or(IntVector.zero(I).blend(GROUP_BITS[g - 4], nonZero(a, x + 8 * g)));
+    }
+    long word = (low.reduceLanes(VectorOperators.OR) & 0xffffffffL) | (long) high.reduceLanes(VectorOperators.OR) << 32;
+    for (int q = 8 * groups; q < width; q++) {
+      word |= (long) SparseRows.isNonZero(a[x + q]) << q;
+    }
+    return word;
   }
 
   // lanes of a[x..x+8) that are not zero of either sign

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class SparseGemmTest {
   private static final int[] WIDTHS = {64, 72, 80, 100, 136, 400, 416};
-  private static final int[] DEPTHS = {1, 63, 64, 65, 130, 400};
+  private static final int[] DEPTHS = {1, 63, 64, 65, 130, 400, 416};
 
   @Test
   void skippingZerosGivesTheDenseProductsFloatsAndBothKernelsAgreeBitForBit() {
@@ -76,7 +76,7 @@ class SparseGemmTest {
         }
       }
       String shape = m + "x" + k + " times " + k + "x" + n + " given transposed";
-      assertTrue(vector.markIfMostlyZeros(marks, a, 0, k, 1, m, k, n), shape + ": mostly zeros");
+      vector.markAndCount(marks, a, 0, k, 1, m, k, n); // (the product is exact whatever A's zero share)
       float[] rowMajor = new float[m * n];
       scalar.multiply(marks, b, 0, rowMajor, 0, n, false);
       float[] vectorT = new float[m * n];
