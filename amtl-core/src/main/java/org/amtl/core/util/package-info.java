@@ -1,5 +1,5 @@
 /**
- * Small shared helpers: seed derivation, primitive int maps, and the choice between a kernel's Vector API and scalar
- * implementations.
+ * Small shared helpers: seed derivation, primitive int maps, the choice between a kernel's Vector API and scalar
+ * implementations, and where an array's elements start relative to a cache line.
  */
 package org.amtl.core.util;
