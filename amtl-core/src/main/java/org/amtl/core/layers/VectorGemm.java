@@ -13,7 +13,9 @@ import org.amtl.core.util.ArrayAlignment;
  * columns and rows take the same fma chains four vectors of a row, or six rows' floats, side by side (one chain at a
  * time would wait on each fma's latency: a 400 -> 1 layer did). A left factor given by its non-zeros' marks keeps a
  * row's 8 or 10 vectors of C in registers while it walks the row's marks, block by block of 64 rows of B (see
- * {@link SparseRows}). Loaded only when the JVM has the incubator module.
+ * {@link SparseRows}). Both read B from a copy of the panel (or block) in use whose rows start on cache lines (see
+ * {@link org.amtl.core.util.ArrayAlignment}); the sparse one's copy also takes B given transposed. Loaded only when
+ * the JVM has the incubator module.
  */
 final class VectorGemm extends Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
