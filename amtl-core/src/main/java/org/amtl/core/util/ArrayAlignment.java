@@ -1,6 +1,7 @@
 package org.amtl.core.util;
 
 import java.lang.reflect.Field;
+import sun.misc.Unsafe;
 
 /**
  * Which element of a {@code float[]} starts a cache line, for kernels that copy operands into a scratch
@@ -15,7 +16,7 @@ public final class ArrayAlignment {
   /** The boundary, in bytes: a cache line, a whole number of vectors. */
   public static final int BYTES = 64;
 
-  private static final Object UNSAFE = unsafe();
+  private static final Unsafe UNSAFE = unsafe();
   private static final int SHIFT = UNSAFE == null ? -1 : compressedShift();
 
   private ArrayAlignment() {}
@@ -31,28 +32,27 @@ public final class ArrayAlignment {
     if (address < 0) {
       return 0;
     }
-    long first = address + sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET;
+    long first = address + Unsafe.ARRAY_FLOAT_BASE_OFFSET;
     return (int) ((BYTES - first % BYTES) % BYTES) / Float.BYTES;
   }
 
   // the object's address up to the heap's base, which is aligned far beyond a cache line; -1 when unknown
   private static long addressOf(Object o) {
-    if (SHIFT < 0) {
-      return -1;
-    }
-    sun.misc.Unsafe u = (sun.misc.Unsafe) UNSAFE;
-    Object[] holder = {o};
-    if (sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE == 8) {
-      return u.getLong(holder, (long) sun.misc.Unsafe.ARRAY_OBJECT_BASE_OFFSET);
-    }
-    return (u.getInt(holder, (long) sun.misc.Unsafe.ARRAY_OBJECT_BASE_OFFSET) & 0xffffffffL) << SHIFT;
+    return SHIFT < 0 ? -1 : reference(new Object[] {o}, 0) << SHIFT;
   }
 
-  private static Object unsafe() {
+  // the reference held at holder[index] as stored: an address, or a compressed one (32 bits, unsigned)
+  private static long reference(Object[] holder, int index) {
+    long offset = Unsafe.ARRAY_OBJECT_BASE_OFFSET + (long) index * Unsafe.ARRAY_OBJECT_INDEX_SCALE;
+    return Unsafe.ARRAY_OBJECT_INDEX_SCALE == 8 ? UNSAFE.getLong(holder, offset)
+        : UNSAFE.getInt(holder, offset) & 0xffffffffL;
+  }
+
+  private static Unsafe unsafe() {
     try {
-      Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+      Field f = Unsafe.class.getDeclaredField("theUnsafe");
       f.setAccessible(true);
-      return f.get(null);
+      return (Unsafe) f.get(null);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       return null;
     }
@@ -62,22 +62,19 @@ public final class ArrayAlignment {
   // two arrays of 64 bytes (header and 12 floats) allocated back to back lie 64 bytes apart, so their references
   // differ by 64 shifted. Most of five tries must agree (a new allocation buffer between the two breaks one).
   private static int compressedShift() {
-    if (sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE == 8) {
+    if (Unsafe.ARRAY_OBJECT_INDEX_SCALE == 8) {
       return 0;
     }
-    sun.misc.Unsafe u = (sun.misc.Unsafe) UNSAFE;
     int size = 64;
-    int floats = (size - sun.misc.Unsafe.ARRAY_FLOAT_BASE_OFFSET) / Float.BYTES;
+    int floats = (size - Unsafe.ARRAY_FLOAT_BASE_OFFSET) / Float.BYTES;
     int[] votes = new int[8];
     Object[] pair = new Object[2];
     for (int t = 0; t < 5; t++) {
       pair[0] = new float[floats];
       pair[1] = new float[floats];
-      long first = u.getInt(pair, (long) sun.misc.Unsafe.ARRAY_OBJECT_BASE_OFFSET) & 0xffffffffL;
-      long second = u.getInt(pair, (long) sun.misc.Unsafe.ARRAY_OBJECT_BASE_OFFSET
-          + sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE) & 0xffffffffL;
+      long apart = reference(pair, 1) - reference(pair, 0);
       for (int shift = 0; shift < 8; shift++) {
-        votes[shift] += second - first == size >> shift ? 1 : 0;
+        votes[shift] += apart == size >> shift ? 1 : 0;
       }
     }
     for (int shift = 0; shift < 8; shift++) {
