@@ -19,7 +19,6 @@ public final class SparseRows {
   int cols;
   int blocks;
   long[] bits = new long[0]; // bits[block * rows + i]: bit q set when A(i, block * 64 + q) is not zero
-  private float[] panelCopy = new float[0];
 
   /**
    * Takes A (its element (i, p) at {@code a[off + i * rs + p * cs]}: row-major when cs = 1, transposed, A^T stored
@@ -36,14 +35,6 @@ public final class SparseRows {
     if (bits.length < blocks * m) {
       bits = new long[blocks * m];
     }
-  }
-
-  /** A scratch array of at least this many floats, kept from one product to the next (see VectorGemm). */
-  float[] panelCopy(int floats) {
-    if (panelCopy.length < floats) {
-      panelCopy = new float[floats];
-    }
-    return panelCopy;
   }
 
   /** Where row i's long of block blk starts in {@link #a}: the element A(i, 64 blk). */

@@ -25,8 +25,8 @@ final class VectorGemm extends Gemm {
   private static final int K_BLOCK = 128;
   // a dense product copies B's panels of 2 vectors when at least this many tiles of 6 rows read each (m >= 48)
   private static final int TILES_TO_COPY_B = 8;
-  // per thread (the instance is shared), grown to the deepest k seen
-  private static final ThreadLocal<float[]> DENSE_COPY = ThreadLocal.withInitial(() -> new float[0]);
+  // B's copy for either kernel, per thread (the instance is shared; the products do not nest), grown as needed
+  private static final ThreadLocal<float[]> B_COPY = ThreadLocal.withInitial(() -> new float[0]);
   // the sparse product's copy of a block of B's panel: rows of the widest panel, 10 vectors, a whole number of lines
   private static final int PANEL_COPY_STRIDE = 10 * L;
   // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
@@ -60,7 +60,7 @@ final class VectorGemm extends Gemm {
       int n) {
     int tiled = m - m % 6;
     int j = 0;
-    float[] copy = tiled >= TILES_TO_COPY_B * 6 ? denseCopy(k) : null;
+    float[] copy = tiled >= TILES_TO_COPY_B * 6 ? bCopy(k * 2 * L) : null;
     int start = copy == null ? 0 : ArrayAlignment.firstAlignedIndex(copy);
     for (; j + 2 * L <= n; j += 2 * L) {
       if (copy != null) { // the panel's rows, a cache line each (2 x 256 bits), read by every tile from L1
@@ -105,12 +105,12 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // this thread's scratch for k rows of a panel of 2 vectors, from a cache line on
-  private static float[] denseCopy(int k) {
-    float[] copy = DENSE_COPY.get();
-    if (copy.length < k * 2 * L + ArrayAlignment.BYTES / Float.BYTES) {
-      copy = new float[k * 2 * L + ArrayAlignment.BYTES / Float.BYTES];
-      DENSE_COPY.set(copy);
+  // this thread's scratch for a copy of B of this many floats, with room to start it on a cache line
+  private static float[] bCopy(int floats) {
+    float[] copy = B_COPY.get();
+    if (copy.length < floats + ArrayAlignment.BYTES / Float.BYTES) {
+      copy = new float[floats + ArrayAlignment.BYTES / Float.BYTES];
+      B_COPY.set(copy);
     }
     return copy;
   }
@@ -233,9 +233,9 @@ final class VectorGemm extends Gemm {
     } else {
       tens = (even - 8 * eights) / 10;
     }
-    float[] copy = a.panelCopy(SparseRows.BLOCK * PANEL_COPY_STRIDE + ArrayAlignment.BYTES / Float.BYTES);
+    float[] copy = bCopy(SparseRows.BLOCK * PANEL_COPY_STRIDE);
     int start = ArrayAlignment.firstAlignedIndex(copy);
-    SparsePanel panel = new SparsePanel(a, copy, c, PANEL_COPY_STRIDE);
+    SparsePanel panel = new SparsePanel(a, copy, c);
     int j = 0;
     for (int e = 0; e < tens; e++, j += 10 * L) {
       for (int blk = 0; blk < a.blocks; blk++) {
@@ -300,10 +300,11 @@ final class VectorGemm extends Gemm {
   }
 
   /**
-   * The operands of one product that skips A's zeros, as fields: a kernel then takes its row's place in four
-   * arguments, all in registers, and copies the fields into locals before its loop, which keeps n and A's stride in
-   * registers (passed on the stack, as a seventh argument is, or read from the fields in the loop, they were
-   * reloaded on every set bit: 15-20% slower, measured). The loops over set bits are counted (their number is the
+   * The operands of one product that skips A's zeros, as fields, B being the copy of a block of its panel (rows
+   * {@link #PANEL_COPY_STRIDE} apart): a kernel then takes its row's place in four arguments, all in registers, and
+   * copies the fields into locals before its loop, which keeps A's stride in registers (passed on the stack, as a
+   * seventh argument is, or read from the fields in the loop, it was reloaded on every set bit: 15-20% slower,
+   * measured). The loops over set bits are counted (their number is the
    * long's bit count), which spares the safepoint poll of an open loop.
    */
   private static final class SparsePanel {
@@ -311,18 +312,16 @@ final class VectorGemm extends Gemm {
     private final int cs;
     private final float[] b;
     private final float[] c;
-    private final int n; // B's row stride
 
-    SparsePanel(SparseRows a, float[] b, float[] c, int n) {
+    SparsePanel(SparseRows a, float[] b, float[] c) {
       this.a = a.a;
       this.cs = a.cs;
       this.b = b;
       this.c = c;
-      this.n = n;
     }
 
-    // C[i, 10 vectors at ci] += A(i, p0 + q) B[p0 + q, 10 vectors at bj + q n] for the set bits q of one block's
-    // long of row i, whose first element is a[ai]
+    // C[i, 10 vectors at ci] += A(i, p0 + q) B[p0 + q, 10 vectors] (copied at bj + q stride) for the set bits q of
+    // one block's long of row i, whose first element is a[ai]
     void row10(long bits, int ai, int bj, int ci) {
       FloatVector r0 = FloatVector.fromArray(S, c, ci);
       FloatVector r1 = FloatVector.fromArray(S, c, ci + L);
@@ -337,12 +336,11 @@ final class VectorGemm extends Gemm {
       float[] a = this.a;
       int cs = this.cs;
       float[] b = this.b;
-      int n = this.n;
       for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
         int q = Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
         FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
-        int bp = bj + q * n;
+        int bp = bj + q * PANEL_COPY_STRIDE;
         r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
         r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
         r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
@@ -379,12 +377,11 @@ final class VectorGemm extends Gemm {
       float[] a = this.a;
       int cs = this.cs;
       float[] b = this.b;
-      int n = this.n;
       for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
         int q = Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
         FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
-        int bp = bj + q * n;
+        int bp = bj + q * PANEL_COPY_STRIDE;
         r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
         r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
         r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
@@ -413,12 +410,11 @@ final class VectorGemm extends Gemm {
       float[] a = this.a;
       int cs = this.cs;
       float[] b = this.b;
-      int n = this.n;
       for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
         int q = Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
         FloatVector x = FloatVector.broadcast(S, a[ai + q * cs]);
-        int bp = bj + q * n;
+        int bp = bj + q * PANEL_COPY_STRIDE;
         r0 = x.fma(FloatVector.fromArray(S, b, bp), r0);
         r1 = x.fma(FloatVector.fromArray(S, b, bp + L), r1);
         r2 = x.fma(FloatVector.fromArray(S, b, bp + 2 * L), r2);
