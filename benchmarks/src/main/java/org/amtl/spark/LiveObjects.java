@@ -9,20 +9,54 @@ import javax.management.ObjectName;
  * counts the unused tails of the regions that hold large arrays. Split into the array kinds the job's memory is
  * made of: float[] (parameters, optimizer state, frequency features), int[] (encoded examples), byte[] and long[],
  * and the largest other classes ({@code others}: up to {@link #OTHERS} "class=bytes", largest first).
+ *
+ * <p>HotSpot skips the histogram's collection while a thread holds the GC locker (inside a JNI critical region, as
+ * native decompression of Parquet pages is) and then counts dead objects too ("GC locker is held; pre-dump GC was
+ * skipped" in the JVM's log), which made a worker's peak jump from run to run. {@link #take} repeats the histogram
+ * until a full collection ran before it.
  */
 record LiveObjects(long total, long floatArrays, long intArrays, long byteArrays, long longArrays, String others) {
   static final int OTHERS = 4;
 
-  /** Takes a histogram now (a full collection: do not call it on a timed path). */
+  static final int ATTEMPTS = 50;
+
+  /** Takes a histogram now, after a full collection (do not call it on a timed path). */
   static LiveObjects take() {
-    String histogram;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      long before = fullCollections();
+      String histogram = histogram();
+      if (fullCollections() > before) {
+        return fromHistogram(histogram);
+      }
+      try {
+        Thread.sleep(20); // the GC locker is held for the span of one native call
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new IllegalStateException("no full collection ran before the class histogram in " + ATTEMPTS
+        + " attempts: the sample would count dead objects");
+  }
+
+  /** Full collections so far, by the collectors that compact the whole heap (G1's, Parallel's and Serial's). */
+  private static long fullCollections() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .filter(b -> b.getName().matches(".*(Old Generation|MarkSweep).*"))
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount).sum();
+  }
+
+  private static String histogram() {
     try {
-      histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+      return (String) ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
           new Object[] {new String[0]}, new String[] {String[].class.getName()});
     } catch (javax.management.JMException e) {
       throw new IllegalStateException("class histogram not available: " + e.getMessage(), e);
     }
+  }
+
+  private static LiveObjects fromHistogram(String histogram) {
     long total = 0;
     long[] arrays = new long[4];
     java.util.List<String> others = new java.util.ArrayList<>();
