@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.amtl.core.util.StringRowIndex;
+import org.amtl.core.util.StringSort;
 
 /**
  * The vocabulary of one field. Row 0 is the out-of-vocabulary (OOV) row; rows 1..n hold the values seen at
@@ -83,7 +84,7 @@ public final class FieldVocabulary {
       while (to < kept && rowCounts[to + 1] == rowCounts[from + 1]) {
         to++;
       }
-      Arrays.sort(rowValues, from, to);
+      StringSort.sort(rowValues, from, to);
     }
     return new FieldVocabulary(name, rowValues, rowCounts);
   }
