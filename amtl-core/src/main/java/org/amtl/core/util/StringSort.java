@@ -18,6 +18,15 @@ public final class StringSort {
 
   /** Sorts {@code a[from, to)} into {@link String#compareTo} order. */
   public static void sort(String[] a, int from, int to) {
+    sort(a, from, to, 2 * (32 - Integer.numberOfLeadingZeros(Math.max(1, to - from))));
+  }
+
+  /**
+   * As {@link #sort(String[], int, int)}, the quicksort going at most {@code depth} partitions deep before the rest
+   * of a range takes a merge sort (lopsided partitions, which only an adversarial order of values gives, would make
+   * it quadratic); tests pass a small depth to reach that path.
+   */
+  static void sort(String[] a, int from, int to, int depth) {
     int n = to - from;
     if (n < SMALL) {
       Arrays.sort(a, from, to);
@@ -46,7 +55,7 @@ public final class StringSort {
     for (int i = 0; i < n; i++) {
       keys[i] ^= Long.MIN_VALUE; // signed order of the keys is now the unsigned order of their units
     }
-    sortByKey(keys, at, 0, n - 1);
+    sortByKey(keys, at, 0, n - 1, depth);
     String[] sorted = new String[n];
     for (int i = 0; i < n; i++) {
       sorted[i] = a[at[i]];
@@ -103,9 +112,16 @@ public final class StringSort {
         : 4 + (differNext != 0 ? Long.numberOfLeadingZeros(differNext) / 16 : 4);
   }
 
-  /** Quicksort of keys[lo..hi] carrying at[]: median of three, three-way partition, insertion sort when short. */
-  private static void sortByKey(long[] keys, int[] at, int lo, int hi) {
+  /**
+   * Quicksort of keys[lo..hi] carrying at[]: median of three, three-way partition, insertion sort when short, a merge
+   * sort below {@code depth} partitions.
+   */
+  private static void sortByKey(long[] keys, int[] at, int lo, int hi, int depth) {
     while (hi - lo > 16) {
+      if (depth-- == 0) {
+        mergeSortByKey(keys, at, lo, hi);
+        return;
+      }
       int mid = (lo + hi) >>> 1;
       long pivot = median(keys[lo], keys[mid], keys[hi]);
       int lt = lo;
@@ -121,10 +137,10 @@ public final class StringSort {
         }
       }
       if (lt - lo < hi - gt) { // recurse into the shorter side: the stack stays logarithmic
-        sortByKey(keys, at, lo, lt - 1);
+        sortByKey(keys, at, lo, lt - 1, depth);
         lo = gt + 1;
       } else {
-        sortByKey(keys, at, gt + 1, hi);
+        sortByKey(keys, at, gt + 1, hi, depth);
         hi = lt - 1;
       }
     }
@@ -140,6 +156,24 @@ public final class StringSort {
       keys[j + 1] = k;
       at[j + 1] = x;
     }
+  }
+
+  /** keys[lo..hi] carrying at[] by a merge sort of their positions: n log n whatever the order, slower. */
+  private static void mergeSortByKey(long[] keys, int[] at, int lo, int hi) {
+    int n = hi - lo + 1;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = lo + i;
+    }
+    Arrays.sort(order, java.util.Comparator.comparingLong(i -> keys[i]));
+    long[] sortedKeys = new long[n];
+    int[] sortedAt = new int[n];
+    for (int i = 0; i < n; i++) {
+      sortedKeys[i] = keys[order[i]];
+      sortedAt[i] = at[order[i]];
+    }
+    System.arraycopy(sortedKeys, 0, keys, lo, n);
+    System.arraycopy(sortedAt, 0, at, lo, n);
   }
 
   private static long median(long a, long b, long c) {

@@ -31,8 +31,11 @@ class StringSortTest {
       int to = n - rnd.nextInt(Math.max(1, n / 4));
       String[] expected = values.clone();
       Arrays.sort(expected, from, to);
+      String[] shallow = values.clone(); // the merge sort below a few partitions, as lopsided ones would reach
       StringSort.sort(values, from, to);
       assertArrayEquals(expected, values, "round " + round + ", " + n + " values, range " + from + ".." + to);
+      StringSort.sort(shallow, from, to, round % 3);
+      assertArrayEquals(expected, shallow, "depth " + round % 3 + ", round " + round);
     }
   }
 
