@@ -35,8 +35,9 @@ record LiveObjects(long total, long floatArrays, long intArrays, long byteArrays
         break;
       }
     }
-    throw new IllegalStateException("no full collection ran before the class histogram in " + ATTEMPTS
-        + " attempts: the sample would count dead objects");
+    throw new IllegalStateException("no full collection counted before the class histogram in " + ATTEMPTS
+        + " attempts (counted by the G1, Parallel or Serial collector's old-generation bean): the sample would count"
+        + " dead objects");
   }
 
   /** Full collections so far, by the collectors that compact the whole heap (G1's, Parallel's and Serial's). */

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * cache with their positions, and only strings whose keys are equal are compared in full.
  */
 public final class StringSort {
-  /** Below this many strings the plain sort is as fast. */
+  /** Shorter ranges take the plain sort: building keys pays off only over many comparisons. */
   static final int SMALL = 64;
 
   private StringSort() {}
