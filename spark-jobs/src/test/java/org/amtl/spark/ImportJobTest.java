@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -119,8 +120,14 @@ class ImportJobTest extends LocalSparkTest {
     assertEquals(881250949L, first.<Long>getAs("timestamp"));
   }
 
+  /**
+   * The real datasets beside the repository (CI and developers have them; a user's clone does not, and the test
+   * is then skipped with the reason).
+   */
   @Test
   void sharedRealDatasets() {
+    assumeTrue(Files.isDirectory(SHARED), () -> "skipped: no real datasets at " + SHARED
+        + " (they sit beside the repository in CI only)");
     ImportJob.Summary criteo = ImportJob.run(spark, job(Keys.ImportFormat.CRITEO, "real-criteo",
         SHARED.resolve("criteo-kaggle-10k/train_head8000.txt.gz"), SHARED.resolve("criteo-kaggle-10k/extra2000.txt.gz")));
     assertEquals(10_000, criteo.rows());
