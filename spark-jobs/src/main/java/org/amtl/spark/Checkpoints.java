@@ -25,13 +25,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Round checkpoints on the output filesystem, so a rerun with the same run id resumes where a killed driver
  * stopped. The folder {@code <output.path>/.<runId>.checkpoint/} holds {@code state-<round>.bin} (the full model
- * state after that round) and {@code progress.json} (the round, the per-round figures, and a fingerprint of the
- * configuration and input). progress.json is written after its state file and names it, so a crash between the
- * two leaves the previous, complete checkpoint in force; older state files are deleted only after that.
+ * state after that round) and {@code progress-<round>.json} (the round, the per-round figures, and a fingerprint of
+ * the configuration and input). No file is ever rewritten in place: a checkpoint's progress file is a new file,
+ * written after its state file, and the previous checkpoint's files are deleted only once both are complete. A
+ * resume takes the newest progress file that reads whole, so a kill at any point, even one that leaves a
+ * progress file cut short, leaves the previous checkpoint in force.
  */
 final class Checkpoints {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
-  private static final String PROGRESS = "progress.json";
+  private static final java.util.regex.Pattern PROGRESS =
+      java.util.regex.Pattern.compile("progress-(\\d{1,9})\\.json");
 
   /** A checkpoint that can be resumed: rounds done, their figures, and the state after the last one. */
   record Resume(int roundsDone, List<TrainStage.RoundStats> stats, ModelState state) {}
@@ -49,31 +52,49 @@ final class Checkpoints {
   /** The last checkpoint of this run, if one exists for the same configuration and input. */
   Optional<Resume> load() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
-    Path progress = new Path(dir, PROGRESS);
-    if (!fs.exists(progress)) {
+    if (!fs.exists(dir)) {
       return Optional.empty();
     }
-    JsonNode p;
-    try (InputStream in = fs.open(progress)) {
-      p = Manifest.JSON.readTree(in);
+    List<FileStatus> progressFiles = new ArrayList<>(List.of(fs.listStatus(dir, p -> roundOf(p) >= 0)));
+    progressFiles.sort((a, b) -> Integer.compare(roundOf(b.getPath()), roundOf(a.getPath()))); // newest first
+    for (FileStatus f : progressFiles) {
+      JsonNode p;
+      try (InputStream in = fs.open(f.getPath())) {
+        p = Manifest.JSON.readTree(in);
+      } catch (IOException e) { // cut short by a kill while it was written: the one before is in force
+        p = null;
+      }
+      if (p == null || !p.path("state").isTextual()) {
+        LOG.warn("checkpoint progress {} is incomplete; trying the one before", f.getPath().getName());
+        continue;
+      }
+      if (!fingerprint.equals(p.path("fingerprint").asText())) {
+        LOG.warn("checkpoint {} belongs to another configuration or input; starting from scratch",
+            Redaction.redactUris(dir.toString()));
+        fs.delete(dir, true);
+        return Optional.empty();
+      }
+      ModelState state;
+      try (DataInputStream in = new DataInputStream(fs.open(new Path(dir, p.path("state").asText())))) {
+        state = ModelState.read(in);
+      }
+      List<TrainStage.RoundStats> stats = new ArrayList<>();
+      for (JsonNode r : p.path("rounds")) {
+        stats.add(new TrainStage.RoundStats(r.path("round").asInt(), r.path("trainLoss").asDouble(),
+            r.path("examples").asLong(), r.path("seconds").asDouble(), number(r.path("testAuc")),
+            number(r.path("testLogloss"))));
+      }
+      LOG.info("resuming run from checkpoint {} after round {}", Redaction.redactUris(dir.toString()),
+          p.path("roundsDone").asInt());
+      return Optional.of(new Resume(p.path("roundsDone").asInt(), stats, state));
     }
-    if (!fingerprint.equals(p.path("fingerprint").asText())) {
-      LOG.warn("checkpoint {} belongs to another configuration or input; starting from scratch", dir);
-      fs.delete(dir, true);
-      return Optional.empty();
-    }
-    ModelState state;
-    try (DataInputStream in = new DataInputStream(fs.open(new Path(dir, p.path("state").asText())))) {
-      state = ModelState.read(in);
-    }
-    List<TrainStage.RoundStats> stats = new ArrayList<>();
-    for (JsonNode r : p.path("rounds")) {
-      stats.add(new TrainStage.RoundStats(r.path("round").asInt(), r.path("trainLoss").asDouble(),
-          r.path("examples").asLong(), r.path("seconds").asDouble(), number(r.path("testAuc")),
-          number(r.path("testLogloss"))));
-    }
-    LOG.info("resuming run from checkpoint {} after round {}", dir, p.path("roundsDone").asInt());
-    return Optional.of(new Resume(p.path("roundsDone").asInt(), stats, state));
+    return Optional.empty();
+  }
+
+  /** The round of a {@code progress-<round>.json} file, or -1 for any other file. */
+  private static int roundOf(Path file) {
+    java.util.regex.Matcher m = PROGRESS.matcher(file.getName());
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   /** Saves the model's state after {@code roundsDone} rounds (streamed from its arrays) with the figures so far. */
@@ -94,12 +115,13 @@ final class Checkpoints {
         r.put("testAuc", s.testAuc()).put("testLogloss", s.testLogloss());
       }
     }
-    try (OutputStream out = fs.create(new Path(dir, PROGRESS), true)) {
+    String progressName = "progress-" + roundsDone + ".json";
+    try (OutputStream out = fs.create(new Path(dir, progressName), true)) {
       Manifest.JSON.writeValue(out, p);
     }
-    for (FileStatus f : fs.listStatus(dir)) {
+    for (FileStatus f : fs.listStatus(dir)) { // the checkpoints before this one, now that it is complete
       String n = f.getPath().getName();
-      if (n.startsWith("state-") && !n.equals(stateName)) {
+      if ((n.startsWith("state-") || n.startsWith("progress-")) && !n.equals(stateName) && !n.equals(progressName)) {
         fs.delete(f.getPath(), false);
       }
     }

@@ -67,6 +67,7 @@ final class EvalStage {
       } // one block per partition; the copy is free again while the summaries are written
       String file = state.exchange().writePart(folder(state), partition, TaskContext.get().taskAttemptId(),
           EvalPart::write, new EvalPart(partition, e.summary(), e.perBucket()));
+      FaultPoint.failFirstAttempt(FaultPoint.EVALUATE_TASK);
       return List.of(file).iterator();
     }
 

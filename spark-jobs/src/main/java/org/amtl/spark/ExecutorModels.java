@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.data.Vocabulary;
-import org.amtl.core.layers.Gemm;
 import org.amtl.core.model.CtrModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,7 @@ final class ExecutorModels {
     Lease lease = take(key, state.key());
     if (lease == null) {
       lease = new Lease(key, new CtrModel(toConfig(config), vocab));
-      LOG.info("model built on {}; dense layers: {}", Thread.currentThread().getName(), Gemm.implementation());
+      DenseKernels.log(LOG, "in the model built on " + Thread.currentThread().getName());
     }
     if (!state.key().equals(lease.holds)) {
       lease.holds = null; // a load that fails part way leaves the copy partly loaded

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.FieldVocabulary;
@@ -18,17 +17,16 @@ import org.amtl.core.table.Manifest;
 import org.amtl.core.table.TableFormat;
 import org.amtl.core.table.TableWriter;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Publishes a run atomically. Everything is written into a hidden sibling folder {@code .<runId>.tmp-<nonce>};
- * then any previous folder of the same run id is moved aside and the new folder is renamed into place. On
- * filesystems with atomic rename (HDFS, local) the manifest and {@code _SUCCESS} are inside before the rename; on
- * object stores (s3a), whose rename copies, manifest.json is written last into the published folder, as the commit
- * point readers check. A run that fails or is killed before that publishes nothing and leaves other runs as they
- * were; its leftover hidden folder is removed by the next attempt of the same run id.
+ * Writes a run's table, report and manifest into a hidden sibling folder {@code .<runId>.tmp-<nonce>} and hands it
+ * to {@link RunFolders} to publish: on filesystems with atomic rename (HDFS, local) the manifest and
+ * {@code _SUCCESS} are inside before the rename; on object stores (s3a), whose rename copies, manifest.json is
+ * written last into the published folder, as the commit point readers check. A run that fails or is killed before
+ * that publishes nothing and leaves other runs as they were; its leftover hidden folder is removed by the next
+ * attempt of the same run id.
  */
 final class ExportStage {
   /** What the manifest records besides the model. */
@@ -36,21 +34,6 @@ final class ExportStage {
       String hotStart, long startedAtMillis) {}
 
   private ExportStage() {}
-
-  /** The published folder of a run. */
-  static Path runDir(AmtlConfig config, String runId) {
-    return new Path(config.get(Keys.OUTPUT_PATH), runId);
-  }
-
-  /** Fails early when a published run with this id exists and overwrite is off. */
-  static void checkNotPublished(AmtlConfig config, String runId, Configuration conf) throws IOException {
-    Path dir = runDir(config, runId);
-    FileSystem fs = dir.getFileSystem(conf);
-    if (!config.getBoolean(Keys.OUTPUT_OVERWRITE) && fs.exists(new Path(dir, TableFormat.MANIFEST))) {
-      throw new IllegalArgumentException("output " + dir + " already holds a published run '" + runId
-          + "' (set output.overwrite=true to replace it, or choose another output.runId)");
-    }
-  }
 
   /** Fails when the output root equals or lies inside an input path (a run would overwrite its own input). */
   static void checkOutsideInputs(AmtlConfig config, Configuration conf) throws IOException {
@@ -62,8 +45,9 @@ final class ExportStage {
       String o = qualifiedOut.toString();
       String i = qualifiedIn.toString();
       if (o.equals(i) || o.startsWith(i.endsWith("/") ? i : i + "/")) {
-        throw new IllegalArgumentException("output path '" + config.get(Keys.OUTPUT_PATH) + "' (config key '"
-            + Keys.OUTPUT_PATH.name() + "') is inside input path '" + in + "' (config key '"
+        throw new IllegalArgumentException("output path '" + Redaction.redactUris(config.get(Keys.OUTPUT_PATH))
+            + "' (config key '" + Keys.OUTPUT_PATH.name() + "') is inside input path '" + Redaction.redactUris(in)
+            + "' (config key '"
             + Keys.INPUT_PATHS.name() + "'); expected an output outside every input");
       }
     }
@@ -82,53 +66,24 @@ final class ExportStage {
 
   static Path publish(CtrModel model, AmtlConfig config, List<TrainStage.RoundStats> rounds, EvalStage.Result eval,
       RunFacts facts, Configuration conf) throws IOException {
-    Path root = new Path(config.get(Keys.OUTPUT_PATH));
-    FileSystem fs = root.getFileSystem(conf);
-    // folders left by an earlier attempt of this run id that was killed while publishing
-    FileStatus[] stale = fs.globStatus(new Path(root, "." + facts.runId() + ".tmp-*"));
-    for (FileStatus st : stale == null ? new FileStatus[0] : stale) {
-      fs.delete(st.getPath(), true);
-    }
-    Path tmp = new Path(root, "." + facts.runId() + ".tmp-" + UUID.randomUUID());
-    Path target = new Path(root, facts.runId());
+    RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), facts.runId(), conf);
+    Path tmp = folders.freshTemporary();
+    FileSystem fs = tmp.getFileSystem(conf);
     try {
       List<String> files = new ArrayList<>(TableWriter.write(model, tmp, conf));
       files.addAll(Report.write(fs, tmp, model, rounds, eval, config.getInt(Keys.FREQUENCY_BUCKETS)));
       ObjectNode manifest = manifest(model, config, rounds, eval, facts);
       manifest.set("files", Manifest.fileEntries(fs, tmp, files));
       manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
-      // Where rename is atomic (HDFS, local) the manifest goes in first and the rename publishes everything at
-      // once. Object stores copy on rename, so there the manifest is written last, into the published folder.
-      boolean atomicRename = !fs.getScheme().startsWith("s3");
-      if (atomicRename) {
-        Manifest.write(manifest, tmp, conf);
-        fs.create(new Path(tmp, TableFormat.SUCCESS), true).close();
-      }
-      Path old = null;
-      if (fs.exists(target)) {
-        checkNotPublished(config, facts.runId(), conf); // a published run may have appeared meanwhile
-        old = new Path(root, "." + facts.runId() + ".old-" + UUID.randomUUID());
-        rename(fs, target, old);
-      }
-      rename(fs, tmp, target);
-      if (!atomicRename) {
-        Manifest.write(manifest, target, conf);
-        fs.create(new Path(target, TableFormat.SUCCESS), true).close();
-      }
-      if (old != null) {
-        fs.delete(old, true);
-      }
-      return target;
+      folders.publish(tmp, folder -> {
+        Manifest.write(manifest, folder, conf);
+        fs.create(new Path(folder, TableFormat.SUCCESS), true).close();
+      }, config.getBoolean(Keys.OUTPUT_OVERWRITE));
+      return folders.target();
     } finally {
       if (fs.exists(tmp)) {
         fs.delete(tmp, true);
       }
-    }
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new IOException("could not rename " + from + " to " + to);
     }
   }
 

@@ -18,8 +18,14 @@ import org.apache.hadoop.fs.Path;
 public final class TableCli {
   private TableCli() {}
 
-  public static void main(String[] args) throws Exception {
-    int code = run(args, System.out, System.err, hadoopConf());
+  public static void main(String[] args) {
+    int code;
+    try {
+      code = run(args, System.out, System.err, hadoopConf());
+    } catch (Exception e) { // a missing or unreadable table: one line, credentials in paths hidden
+      System.err.println("error: " + Redaction.redactUris(String.valueOf(e.getMessage())));
+      code = 1;
+    }
     System.exit(code);
   }
 
@@ -30,21 +36,22 @@ public final class TableCli {
       return 2;
     }
     Path dir = new Path(args[1]);
+    String shown = Redaction.redactUris(args[1]);
     if (args[0].equals("inspect")) {
-      inspect(Manifest.read(dir, conf), dir, out);
+      inspect(Manifest.read(dir, conf), shown, out);
       return 0;
     }
     List<String> problems = Manifest.verify(dir, conf);
     if (problems.isEmpty()) {
-      out.println("valid: " + dir + " matches its manifest");
+      out.println("valid: " + shown + " matches its manifest");
       return 0;
     }
-    err.println("INVALID: " + dir);
+    err.println("INVALID: " + shown);
     problems.forEach(p -> err.println("  " + p));
     return 1;
   }
 
-  static void inspect(JsonNode m, Path dir, PrintStream out) {
+  static void inspect(JsonNode m, String dir, PrintStream out) {
     JsonNode model = m.path("model");
     out.printf(Locale.ROOT, "table %s (format %s v%d), run %s%n", dir, m.path("format").path("name").asText(),
         m.path("format").path("version").asInt(), m.path("run").path("runId").asText());

@@ -190,14 +190,15 @@ public final class TrainJob {
         ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
         : config.get(Keys.OUTPUT_RUN_ID);
     LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
-    LOG.info("dense layers: {} on the driver (executors log theirs)", org.amtl.core.layers.Gemm.implementation());
+    DenseKernels.log(LOG, "on the driver (executors log theirs)");
     // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
     // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
     spark.conf().set("spark.sql.constraintPropagation.enabled", "false");
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     org.apache.hadoop.conf.Configuration hadoop = sc.hadoopConfiguration();
     ExportStage.checkOutsideInputs(config, hadoop);
-    ExportStage.checkNotPublished(config, runId, hadoop);
+    new RunFolders(new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop)
+        .checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
     String hotStartPath = config.get(Keys.HOT_START);
     TableReader hotStart = hotStartPath.isEmpty() ? null
         : HotStart.open(new org.apache.hadoop.fs.Path(hotStartPath), hadoop);

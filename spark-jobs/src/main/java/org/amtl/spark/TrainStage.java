@@ -109,8 +109,16 @@ final class TrainStage {
       long examples = 0;
       double lossSum = 0;
       for (RoundResult res : results) { // partition order
+        if (!res.diverged().isEmpty()) {
+          throw new TrainingDiverged(r + 1, res.partition(), res.diverged());
+        }
         if (res.examples() > 0) {
-          states.add(exchange.readResult(res.stateFile()));
+          ModelState partitionState = exchange.readResult(res.stateFile());
+          String nonFinite = partitionState.firstNonFinite(model.params().tensors());
+          if (nonFinite != null) {
+            throw new TrainingDiverged(r + 1, res.partition(), "its state holds " + nonFinite);
+          }
+          states.add(partitionState);
           weights.add(res.examples());
           examples += res.examples();
           lossSum += res.lossSum();
@@ -181,11 +189,18 @@ final class TrainStage {
         CtrModel model = lease.model();
         lease.changing();
         model.clearTouched();
-        LocalTrainer.Result r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE))
-            .train(block, order, null);
+        LocalTrainer.Result r;
+        try {
+          r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE)).train(block, order, null);
+        } catch (LocalTrainer.Diverged d) { // a retry would diverge the same way: report it to the driver
+          String where = ModelState.firstNonFinite(model);
+          return List.of(RoundResult.diverged(partition, d.what()
+              + (where == null ? " (every parameter still finite)" : ", first non-finite value " + where))).iterator();
+        }
         double lossSum = r.examples() == 0 ? 0 : r.meanLoss() * r.examples();
         String file = state.exchange().writeTouched(model, round, partition, TaskContext.get().taskAttemptId());
-        return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, file)).iterator();
+        FaultPoint.failFirstAttempt(FaultPoint.TRAIN_TASK);
+        return List.of(new RoundResult(partition, r.examples(), r.steps(), lossSum, file, "")).iterator();
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.amtl.spark;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,18 +51,40 @@ class BadInputMatrixTest extends LocalSparkTest {
     return SparkTestSupport.smallJob(out, "today", 3_000).with(Keys.INPUT_PATHS, List.of(paths));
   }
 
-  /** Runs the job, expects a clear error with every part, then checks nothing was written. */
+  /**
+   * Runs the job, expects a clear error with every part, then checks that nothing was written under
+   * {@code outputRoot} (the output path the case configures) and that the previous run is intact.
+   */
+  static void assertRejected(Path outputRoot, Executable run, String... parts) throws Exception {
+    List<String> before = tree(outputRoot);
+    assertMessage(run, parts);
+    assertEquals(before, tree(outputRoot), "nothing is written under " + outputRoot);
+    assertEquals(previousManifest, Files.readString(out.resolve("previous/manifest.json")));
+    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("previous").toUri()),
+        new Configuration()), "the previous run is intact");
+  }
+
+  /** As {@link #assertRejected(Path, Executable, String...)} for a case whose output path is {@link #out}. */
   static void assertRejected(Executable run, String... parts) throws Exception {
+    assertRejected(out, run, parts);
+  }
+
+  /** Expects an IllegalArgumentException whose message has every part. */
+  static void assertMessage(Executable run, String... parts) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
     for (String p : parts) {
       assertTrue(e.getMessage().contains(p), "message '" + e.getMessage() + "' lacks '" + p + "'");
     }
-    try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("previous"), s.map(f -> f.getFileName().toString()).toList(), "nothing new is written");
+  }
+
+  /** Every file and folder under {@code root} (hidden ones too), relative and sorted; empty when it is absent. */
+  static List<String> tree(Path root) throws java.io.IOException {
+    if (!Files.exists(root)) {
+      return List.of();
     }
-    assertEquals(previousManifest, Files.readString(out.resolve("previous/manifest.json")));
-    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("previous").toUri()),
-        new Configuration()), "the previous run is intact");
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      return s.map(f -> root.relativize(f).toString()).sorted().toList();
+    }
   }
 
   @Test
@@ -135,25 +158,58 @@ class BadInputMatrixTest extends LocalSparkTest {
   }
 
   @Test
-  void configurationErrors() throws Exception {
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dimension=8"}),
+  void configurationErrors() {
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dimension=8"}),
         "unknown config key 'model.dimension'");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=eight"}), "model.dim", "'eight'");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.dense.learningRate=0"}),
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=eight"}), "model.dim", "'eight'");
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.dense.learningRate=0"}),
         "optim.dense.learningRate", "out of range");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.embedding.learningRate=-1"}),
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.embedding.learningRate=-1"}),
         "optim.embedding.learningRate");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=0"}), "model.dim", "'0'");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "amtl.temperature=0"}), "amtl.temperature");
-    assertRejected(() -> TrainJob.parseArgs(new String[] {"--conf", "split.mode=time"}), "split.timeColumn");
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=0"}), "model.dim", "'0'");
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "amtl.temperature=0"}), "amtl.temperature");
+    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "split.mode=time"}), "split.timeColumn");
+  }
+
+  /** A run id names one folder right under output.path: never '.', '..', a path or a hidden name. */
+  @Test
+  void runIdsThatLeaveTheOutputFolderAreRefused() {
+    for (String id : List.of(".", "..", "../x", "a/b", "/abs", ".hidden", "a b", "a\\b")) {
+      assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "output.runId=" + id}), "output.runId",
+          "'" + id + "'");
+    }
+    assertEquals("2026-12-01_v1.b", assertDoesNotThrow(() -> TrainJob.parseArgs(
+        new String[] {"--conf", "output.runId=2026-12-01_v1.b"})).get(Keys.OUTPUT_RUN_ID));
   }
 
   @Test
   void outputInsideOrEqualToAnInput() throws Exception {
     String p = parquet("logs", LOG, goodRows());
-    assertRejected(() -> TrainJob.run(spark, job(p).with(Keys.OUTPUT_PATH, p)), "output.path", "inside input");
-    assertRejected(() -> TrainJob.run(spark, job(dir.resolve("*").toString())
+    assertRejected(Path.of(p), () -> TrainJob.run(spark, job(p).with(Keys.OUTPUT_PATH, p)), "output.path",
+        "inside input");
+    assertRejected(dir.resolve("logs"), () -> TrainJob.run(spark, job(dir.resolve("*").toString())
         .with(Keys.OUTPUT_PATH, dir.resolve("logs/models").toString())), "inside input");
+  }
+
+  /**
+   * A folder under the run id that this job did not publish (no manifest) is never moved or deleted, with or
+   * without output.overwrite: the job stops before reading input and names it.
+   */
+  @Test
+  void aFolderTheJobDidNotWriteIsNeverReplaced() throws Exception {
+    Path mine = Files.createDirectories(out.resolve("mydata"));
+    Files.writeString(mine.resolve("important.txt"), "keep me");
+    try {
+      for (boolean overwrite : new boolean[] {false, true}) {
+        assertRejected(() -> TrainJob.run(spark, SparkTestSupport.smallJob(out, "mydata", 3_000)
+            .with(Keys.OUTPUT_OVERWRITE, overwrite).with(Keys.INPUT_PATHS, List.of(dir.resolve("never").toString()))),
+            mine.toString(), "is not a run published by this job");
+        assertEquals("keep me", Files.readString(mine.resolve("important.txt")));
+      }
+    } finally {
+      Files.delete(mine.resolve("important.txt"));
+      Files.delete(mine);
+    }
   }
 
   @Test
@@ -164,19 +220,26 @@ class BadInputMatrixTest extends LocalSparkTest {
 
   @Test
   void theDriverExitsNonZeroWithOneMessage() throws Exception {
+    Path mine = Files.createDirectories(dir.resolve("users/mydata"));
+    Files.writeString(mine.resolve("important.txt"), "keep me");
     for (List<String> args : List.of(List.of("--conf", "model.dim=0"),
-        List.of("--conf", "input.paths=" + dir.resolve("nowhere"), "--conf", "output.path=" + out))) {
+        List.of("--conf", "input.paths=" + dir.resolve("nowhere"), "--conf", "output.path=" + out),
+        List.of("--conf", "output.runId=..", "--conf", "output.path=" + out),
+        List.of("--conf", "output.path=" + mine.getParent(), "--conf", "output.runId=mydata", "--conf",
+            "output.overwrite=true"))) {
       Process driver = FaultTest.startDriver(args);
       String text = new String(driver.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertTrue(driver.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
       assertEquals(2, driver.exitValue(), text);
       List<String> errors = text.lines().filter(l -> l.startsWith("error: ")).toList();
       assertEquals(1, errors.size(), text);
-      assertTrue(errors.get(0).contains(args.get(1).split("=")[0]), errors.get(0));
+      assertTrue(errors.get(0).contains(args.get(args.size() > 4 ? 3 : 1).split("=")[0]), errors.get(0));
     }
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
       assertEquals(List.of("previous"), s.map(f -> f.getFileName().toString()).toList());
     }
+    assertEquals(List.of("", "mydata", "mydata/important.txt"), tree(mine.getParent()), "the user's folder is as it was");
+    assertEquals("keep me", Files.readString(mine.resolve("important.txt")));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults on a real multi-JVM cluster on 127.0.0.1 (Spark's local-cluster: master and two workers, each executor
- * its own JVM): an executor JVM killed mid-training, the driver JVM killed mid-training and rerun (resumes from its
- * checkpoint), the driver JVM killed while publishing. Each ends with the same tables as an uninterrupted run, and
- * nothing partial is ever visible.
+ * its own JVM) and in driver JVMs: an executor JVM killed mid-training, task attempts that fail on purpose, the
+ * driver JVM killed mid-training and rerun (resumes from its last complete checkpoint), the driver halted while
+ * publishing and between the renames of an overwrite. Each test first shows that its fault happened; each ends with
+ * the same tables as an uninterrupted run, and nothing partial is ever visible.
  */
 @Tag("faults")
 class FaultTest {
@@ -41,8 +43,21 @@ class FaultTest {
         "train.roundsPerEpoch=8", "--conf", "output.path=" + out, "--conf", "output.runId=" + runId);
   }
 
+  /**
+   * On one multi-JVM cluster: a clean run; a run in which an executor JVM is killed (kill -9) at the start of round
+   * 3; a run in which the first attempt of every training and evaluation task fails after writing its result file.
+   * Each fault is shown to have happened (Spark saw the executor die; attempts failed in both stages of every round
+   * and their retries succeeded) before the tables are compared with the clean run's.
+   */
+  /** A shorter job, for the tests whose faults come after training: 6,000 rows, 2 rounds. */
+  static List<String> shortJobArgs(Path out, String runId) {
+    List<String> args = new ArrayList<>(jobArgs(out, runId));
+    args.addAll(List.of("--conf", "synthetic.rows=6000", "--conf", "train.roundsPerEpoch=2"));
+    return args;
+  }
+
   @Test
-  void killingAnExecutorChangesNothing() throws Exception {
+  void killedExecutorsAndFailedTaskAttemptsChangeNothing() throws Exception {
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     Path out = dir.resolve("executor");
     SparkSession cluster = SparkTestSupport.builder("local-cluster[2,1,1024]")
@@ -51,6 +66,9 @@ class FaultTest {
         .getOrCreate();
     AtomicBoolean killed = new AtomicBoolean();
     java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger retriedAttempts = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Throwable> listenerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {
       TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "clean").toArray(new String[0])));
       cluster.sparkContext().addSparkListener(new SparkListener() {
@@ -58,11 +76,15 @@ class FaultTest {
         public void onJobStart(SparkListenerJobStart job) {
           String description = job.properties().getProperty("spark.job.description", "");
           if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
-            ProcessHandle executor = ProcessHandle.current().descendants()
-                .filter(FaultTest::isExecutor)
-                .findFirst().orElseThrow();
-            assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
-            assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
+            try { // the listener bus logs what a listener throws: keep it for the test thread
+              ProcessHandle executor = ProcessHandle.current().descendants()
+                  .filter(FaultTest::isExecutor)
+                  .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+              assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
+              assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
+            } catch (Throwable t) {
+              listenerErrors.add(t);
+            }
           }
         }
 
@@ -70,14 +92,45 @@ class FaultTest {
         public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
           removed.incrementAndGet();
         }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+          if (end.taskInfo().attemptNumber() > 0 && end.taskInfo().successful()) {
+            retriedAttempts.incrementAndGet();
+          }
+          if (end.reason() instanceof org.apache.spark.ExceptionFailure failure
+              && failure.description().contains("fails on purpose")) {
+            failedOnPurpose.merge(failure.description().replaceAll("^fault point (\\w+):.*$", "$1"), 1,
+                Integer::sum);
+          }
+        }
       });
       TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "faulty").toArray(new String[0])));
+      assertTrue(killed.get(), "an executor was killed during round 3");
+      assertTrue(removed.get() >= 1, "Spark saw the executor die");
+      assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
+      retriedAttempts.set(0);
+
+      cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT,
+          FaultPoint.TRAIN_TASK + "," + FaultPoint.EVALUATE_TASK);
+      try {
+        TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "retried").toArray(new String[0])));
+      } finally {
+        cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT, null);
+      }
     } finally {
       SparkTestSupport.stop(cluster);
     }
-    assertTrue(killed.get(), "an executor was killed during round 3");
-    assertTrue(removed.get() >= 1, "Spark saw the executor die");
-    assertEquals(SparkTestSupport.withoutRun(out.resolve("clean")), SparkTestSupport.withoutRun(out.resolve("faulty")));
+    assertEquals(List.of(), listenerErrors, "assertions inside the listener");
+    JsonNode clean = SparkTestSupport.withoutRun(out.resolve("clean"));
+    // every round: each of the 2 partitions' training task, then its evaluation task, failed once
+    int rounds = clean.path("metrics").path("rounds").size();
+    assertTrue(rounds >= 8, clean.toString());
+    assertEquals(java.util.Map.of(FaultPoint.TRAIN_TASK, 2 * rounds, FaultPoint.EVALUATE_TASK, 2 * rounds),
+        failedOnPurpose);
+    assertEquals(4 * rounds, retriedAttempts.get(), "each failed attempt was retried and its second one succeeded");
+    assertEquals(clean, SparkTestSupport.withoutRun(out.resolve("faulty")));
+    assertEquals(clean, SparkTestSupport.withoutRun(out.resolve("retried")));
   }
 
   /** An executor JVM: its full command line (from /proc: ProcessHandle cuts it at 4 KiB) names the backend. */
@@ -160,59 +213,115 @@ class FaultTest {
     return text;
   }
 
+  /**
+   * The driver killed in round 3; then, as if a second run had been killed while writing its next checkpoint, a
+   * progress file cut short beside the last complete one. The rerun passes over the cut file, resumes from the
+   * complete checkpoint, trains only the rounds after it, and publishes the tables of an uninterrupted run.
+   */
   @Test
-  void aKilledDriverResumesFromItsCheckpoint() throws Exception {
+  void aKilledDriverResumesFromItsLastCompleteCheckpoint() throws Exception {
     Path out = dir.resolve("driver");
     finish(startClusterDriver(jobArgs(out, "uninterrupted")));
     List<String> seen = killWhen(startClusterDriver(jobArgs(out, "resumed")), l -> l.contains("round 3/8"));
     assertTrue(seen.stream().anyMatch(l -> l.contains("round 3/8")), String.join("\n", seen));
     assertFalse(Files.exists(out.resolve("resumed")), "nothing is published by the killed run");
-    assertTrue(Files.exists(out.resolve(".resumed.checkpoint/progress.json")));
+    Path checkpoint = out.resolve(".resumed.checkpoint");
+    List<String> files;
+    try (java.util.stream.Stream<Path> s = Files.list(checkpoint)) {
+      files = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList();
+    }
+    assertEquals(1, files.size(), files.toString());
+    int done = Integer.parseInt(files.get(0).replaceAll("\\D", ""));
+    assertTrue(done >= 3 && done <= 4, files.toString());
+    String complete = Files.readString(checkpoint.resolve(files.get(0)));
+    String next = complete.replace("\"roundsDone\" : " + done, "\"roundsDone\" : " + (done + 1))
+        .replace("state-" + done + ".bin", "state-" + (done + 1) + ".bin");
+    Files.writeString(checkpoint.resolve("progress-" + (done + 1) + ".json"), next.substring(0, next.length() / 2));
+
     String rerun = finish(startClusterDriver(jobArgs(out, "resumed")));
+    assertTrue(rerun.contains("progress-" + (done + 1) + ".json is incomplete"), rerun);
     assertTrue(rerun.contains("resuming run from checkpoint"), rerun);
-    assertFalse(rerun.contains("round 1/8"), "rounds before the checkpoint are not trained again");
+    assertTrue(rerun.contains("after round " + done), rerun);
+    assertFalse(rerun.contains("round " + done + "/8"), "rounds before the checkpoint are not trained again");
+    assertTrue(rerun.contains("round " + (done + 1) + "/8"), rerun);
     assertEquals(SparkTestSupport.withoutRun(out.resolve("uninterrupted")),
         SparkTestSupport.withoutRun(out.resolve("resumed")));
-    assertFalse(Files.exists(out.resolve(".resumed.checkpoint")), "checkpoints are removed once published");
+    assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
   }
 
+  /**
+   * The driver halted (as a kill would) with its table complete in the hidden folder, just before the rename that
+   * publishes it: nothing is visible under the run id, yesterday's run is untouched, and a rerun publishes cleanly.
+   */
   @Test
   void aDriverKilledWhilePublishingLeavesNothingPartial() throws Exception {
     Path out = dir.resolve("export");
-    finish(startClusterDriver(jobArgs(out, "yesterday")));
+    finish(startDriver(shortJobArgs(out, "yesterday")));
     String yesterday = Files.readString(out.resolve("yesterday/manifest.json"));
-    Process driver = startClusterDriver(jobArgs(out, "today"));
-    Thread drain = new Thread(() -> {
-      try {
-        driver.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      } catch (IOException ignored) {
-        // the process was killed
-      }
-    });
-    drain.start();
-    boolean publishing = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (!publishing && driver.isAlive() && System.nanoTime() < deadline) {
-      try (java.util.stream.Stream<Path> s = Files.list(out)) {
-        publishing = s.anyMatch(p -> p.getFileName().toString().startsWith(".today.tmp-"));
-      }
-      if (!publishing) {
-        Thread.sleep(10);
-      }
-    }
-    driver.destroyForcibly();
-    driver.waitFor(60, TimeUnit.SECONDS);
-    assertTrue(publishing, "the driver was killed while writing its output");
-    assertFalse(Files.exists(out.resolve("today/manifest.json")) && !Files.exists(out.resolve("today/_SUCCESS")),
-        "a manifest never appears without the rest");
-    assertFalse(Files.exists(out.resolve("today")) && !Files.exists(out.resolve("today/manifest.json")),
-        "no partial folder is visible under the run id");
+    Process driver = startDriver(List.of(haltAt(FaultPoint.BETWEEN_PUBLISH_RENAMES)), shortJobArgs(out, "today"));
+    String log = new String(driver.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(driver.waitFor(300, TimeUnit.SECONDS));
+    assertEquals(FaultPoint.EXIT_CODE, driver.exitValue(), log);
+    List<Path> hidden = hiddenFolders(out, ".today.tmp-");
+    assertEquals(1, hidden.size(), "the driver stopped while publishing: " + hidden);
+    assertTrue(Files.exists(hidden.get(0).resolve("manifest.json")), "its table was complete in the hidden folder");
+    assertFalse(Files.exists(out.resolve("today")), "nothing is visible under the run id");
     assertEquals(yesterday, Files.readString(out.resolve("yesterday/manifest.json")));
-    finish(startClusterDriver(jobArgs(out, "today")));
-    Configuration conf = new Configuration();
-    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("today").toUri()), conf));
+
+    finish(startDriver(shortJobArgs(out, "today")));
+    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("today").toUri()),
+        new Configuration()));
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
       assertEquals(List.of("today", "yesterday"), s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /**
+   * Replacing a published run (output.overwrite) with the driver halted between its two renames: the old run was
+   * moved aside and the new one not yet in. The next run with that id moves the old one back before anything else
+   * (so, without overwrite, it refuses to replace it and yesterday's table is there as it was); a run with overwrite
+   * then replaces it and leaves no hidden folder.
+   */
+  @Test
+  void aDriverKilledBetweenTheRenamesOfAnOverwriteLeavesTheOldRunPublished() throws Exception {
+    Path out = dir.resolve("overwrite");
+    finish(startDriver(shortJobArgs(out, "daily")));
+    String before = Files.readString(out.resolve("daily/manifest.json"));
+    List<String> overwrite = new ArrayList<>(shortJobArgs(out, "daily"));
+    overwrite.addAll(List.of("--conf", "output.overwrite=true", "--conf", "synthetic.day=1"));
+    Process driver = startDriver(List.of(haltAt(FaultPoint.BETWEEN_PUBLISH_RENAMES)), overwrite);
+    String log = new String(driver.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(driver.waitFor(300, TimeUnit.SECONDS));
+    assertEquals(FaultPoint.EXIT_CODE, driver.exitValue(), log);
+    assertFalse(Files.exists(out.resolve("daily")), "the driver stopped between the renames");
+    assertEquals(1, hiddenFolders(out, ".daily.old-").size(), "the old run was moved aside");
+
+    Process again = startDriver(shortJobArgs(out, "daily"));
+    String refused = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(again.waitFor(300, TimeUnit.SECONDS));
+    assertEquals(2, again.exitValue(), refused);
+    assertTrue(refused.contains("moving the previous run back"), refused);
+    assertTrue(refused.contains("already holds a published run 'daily'"), refused);
+    assertEquals(before, Files.readString(out.resolve("daily/manifest.json")));
+    assertEquals(List.of(), Manifest.verify(new org.apache.hadoop.fs.Path(out.resolve("daily").toUri()),
+        new Configuration()));
+
+    finish(startDriver(overwrite));
+    assertFalse(before.equals(Files.readString(out.resolve("daily/manifest.json"))), "replaced by day 1's run");
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      assertEquals(List.of("daily"), s.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  /** The JVM option that halts a driver at a fault point. */
+  static String haltAt(String place) {
+    return "-D" + FaultPoint.PROPERTY + "=" + place;
+  }
+
+  /** The hidden folders under {@code out} whose names start with {@code prefix}. */
+  static List<Path> hiddenFolders(Path out, String prefix) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      return s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
     }
   }
 }

@@ -40,11 +40,12 @@ class KryoRegistrationTest {
     assertEquals("u1", v.field(0).value(1));
     assertArrayEquals(vocab.field(0).counts(), v.field(0).counts());
 
-    RoundResult r = roundTrip(new RoundResult(3, 10, 2, 6.5, "hdfs://nn/out/.run.rounds/round-0/part-3-7.bin"));
+    RoundResult r = roundTrip(new RoundResult(3, 10, 2, 6.5, "hdfs://nn/out/.run.rounds/round-0/part-3-7.bin", ""));
     assertEquals(3, r.partition());
     assertEquals(10, r.examples());
     assertEquals(6.5, r.lossSum());
     assertEquals("hdfs://nn/out/.run.rounds/round-0/part-3-7.bin", r.stateFile());
+    assertEquals("loss NaN", roundTrip(RoundResult.diverged(1, "loss NaN")).diverged());
 
     ExampleBlock block = roundTrip(ExampleBlock.of(List.of(new Example(1f, new int[][] {{1}, {0, 1}}),
         new Example(0f, new int[][] {{2}, {}})), 2));

@@ -148,10 +148,12 @@ public final class Keys {
           + "passes between driver and executors through <output.path>/.<runId>.rounds/, so executors must reach it "
           + "too (HDFS, S3; a local folder only on one machine).", ".+", "a path"));
   public static final ConfigKey<String> OUTPUT_RUN_ID = add(stringKey("output.runId", "",
-      "Run id, the name of the published folder. Empty: the start time, yyyyMMdd-HHmmss (UTC).",
-      "[A-Za-z0-9._-]*", "letters, digits, '.', '_' or '-'"));
+      "Run id, the name of the published folder, one level under output.path. Empty: the start time, "
+          + "yyyyMMdd-HHmmss (UTC).",
+      "([A-Za-z0-9][A-Za-z0-9._-]{0,199})?", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));
   public static final ConfigKey<Boolean> OUTPUT_OVERWRITE = add(boolKey("output.overwrite", false,
-      "Replace an existing published run with the same id (otherwise the job stops before reading input)."));
+      "Replace an existing published run with the same id (otherwise the job stops before reading input). A "
+          + "folder that holds no run published by this job is never replaced."));
 
   // ---- the Spark job: synthetic input (when input.paths is empty)
   public static final ConfigKey<Integer> SYNTHETIC_DAY = add(intKey("synthetic.day", 0,

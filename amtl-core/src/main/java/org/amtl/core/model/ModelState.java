@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import org.amtl.core.layers.DenseParams;
 import org.amtl.core.layers.EmbeddingTable;
 
 /**
@@ -232,6 +233,67 @@ public final class ModelState {
       }
     }
     return new TableRows(first.name(), rows, w, ids.length == rows ? null : ids, v, a);
+  }
+
+  /**
+   * Where this state first holds a value that is not a finite number, e.g. {@code NaN in dense tensor 'mlp.0.w'
+   * (element 12)} or {@code Infinity in table 'C3' (row 17)}; null when every value is finite. {@code tensors}
+   * names the parts of the dense block (and of its optimizer state, which shares the layout).
+   */
+  public String firstNonFinite(List<DenseParams.Tensor> tensors) {
+    return firstNonFinite(tensors, dense, optimizerState, tables);
+  }
+
+  /** As {@link #firstNonFinite(List)}, over a live model's arrays (nothing is copied). */
+  public static String firstNonFinite(CtrModel model) {
+    List<TableRows> views = new ArrayList<>();
+    for (EmbeddingTable t : model.tables()) {
+      views.add(new TableRows(t.name(), t.rows(), t.width(), null, t.values(), t.accumulators()));
+    }
+    return firstNonFinite(model.params().tensors(), model.params().values(), model.denseOptimizer().state(), views);
+  }
+
+  private static String firstNonFinite(List<DenseParams.Tensor> tensors, float[] dense, float[][] optimizerState,
+      List<TableRows> tables) {
+    int i = firstNonFinite(dense);
+    if (i >= 0) {
+      return dense[i] + " in " + denseTensorAt(tensors, i);
+    }
+    for (float[] s : optimizerState) {
+      i = firstNonFinite(s);
+      if (i >= 0) {
+        return s[i] + " in the optimizer state of " + denseTensorAt(tensors, i);
+      }
+    }
+    for (TableRows t : tables) {
+      for (float[] a : new float[][] {t.values(), t.accumulators()}) {
+        i = firstNonFinite(a);
+        if (i >= 0) {
+          int k = i / t.width();
+          return a[i] + " in " + (a == t.values() ? "" : "the accumulators of ") + "table '" + t.name() + "' (row "
+              + (t.rowIds() == null ? k : t.rowIds()[k]) + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static int firstNonFinite(float[] a) {
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String denseTensorAt(List<DenseParams.Tensor> tensors, int i) {
+    for (DenseParams.Tensor t : tensors) {
+      if (i >= t.offset() && i < t.offset() + t.size()) {
+        return "dense tensor '" + t.name() + "' (element " + (i - t.offset()) + ")";
+      }
+    }
+    return "the dense block (element " + i + ")";
   }
 
   public float[] dense() {

@@ -29,6 +29,24 @@ public final class LocalTrainer {
   /** What a pass trained on: examples, steps and the mean of the per-batch losses weighted by batch size. */
   public record Result(long examples, long steps, double meanLoss) {}
 
+  /** Training produced a loss that is not a finite number. */
+  public static final class Diverged extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    private final double loss;
+    private final long step;
+
+    Diverged(double loss, long step) {
+      super("training loss became " + loss + " at step " + step + " (lower the learning rates)");
+      this.loss = loss;
+      this.step = step;
+    }
+
+    /** What went non-finite, without the hint: "training loss became NaN at step 6". */
+    public String what() {
+      return "training loss became " + loss + " at step " + step;
+    }
+  }
+
   /** Per-example scores and metrics of an evaluation pass. */
   public record Evaluation(EvalSummary summary, BucketedAuc perBucket) {}
 
@@ -82,8 +100,7 @@ public final class LocalTrainer {
     void step(Batch batch) {
       double loss = model.trainStep(batch);
       if (!Double.isFinite(loss)) {
-        throw new IllegalStateException("training loss became " + loss + " at step " + (steps + 1)
-            + " (lower the learning rates)");
+        throw new Diverged(loss, steps + 1);
       }
       seen += batch.size();
       steps++;
