@@ -55,6 +55,7 @@ public final class ExperimentJob {
       throw new IllegalArgumentException("config key '" + Keys.EXPERIMENT_ARMS.name() + "' lists no arm");
     }
     int[] seeds = config.get(Keys.EXPERIMENT_SEEDS);
+    ExperimentReport.checkReplaceable(config, spark.sparkContext().hadoopConfiguration());
     spark.conf().set("spark.sql.constraintPropagation.enabled", "false"); // see TrainJob.run
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LOG.info("experiment '{}': {} arms x {} seeds", config.get(Keys.EXPERIMENT_NAME), arms.size(), seeds.length);

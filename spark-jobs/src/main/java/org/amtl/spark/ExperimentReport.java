@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -42,8 +43,23 @@ final class ExperimentReport {
 
   private ExperimentReport() {}
 
-  /** Writes the results folder; returns its path. */
+  /**
+   * Fails when the experiment's results folder exists but holds no results of this job (no {@value #JSON}): the
+   * job replaces its own earlier results, never a folder it did not write.
+   */
+  static void checkReplaceable(AmtlConfig config, Configuration hadoop) throws IOException {
+    Path dir = new Path(config.get(Keys.EXPERIMENT_OUTPUT), config.get(Keys.EXPERIMENT_NAME));
+    FileSystem fs = dir.getFileSystem(hadoop);
+    if (fs.exists(dir) && !fs.exists(new Path(dir, JSON))) {
+      throw new IllegalArgumentException("experiment output " + Redaction.redactUris(dir.toString()) + " exists and "
+          + "holds no results of this job (no " + JSON + "); the job never replaces a folder it did not write: move "
+          + "it away or choose another " + Keys.EXPERIMENT_NAME.name());
+    }
+  }
+
+  /** Writes the results folder, replacing earlier results of the same experiment; returns its path. */
   static String write(ExperimentJob.Results r, Configuration hadoop) throws IOException {
+    checkReplaceable(r.config(), hadoop);
     Path root = new Path(r.config().get(Keys.EXPERIMENT_OUTPUT));
     Path dir = new Path(root, r.name());
     Path tmp = new Path(root, "." + r.name() + ".tmp");

@@ -72,7 +72,7 @@ public final class ImportJob {
     };
     log.write().parquet(output);
     long rows = spark.read().parquet(output).count();
-    LOG.info("imported {} rows into {}; {} malformed lines skipped", rows, output, skipped[0]);
+    LOG.info("imported {} rows into {}; {} malformed lines skipped", rows, Redaction.redactUris(output), skipped[0]);
     return new Summary(output, rows, skipped[0]);
   }
 

@@ -27,7 +27,7 @@ final class JobMain {
     try {
       AmtlConfig config = TrainJob.parseArgs(args);
       spark = TrainJob.session(appName);
-      System.out.print(job.run(spark, config));
+      System.out.print(Redaction.redactUris(job.run(spark, config)));
       code = 0;
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + Redaction.redactUris(String.valueOf(e.getMessage())));

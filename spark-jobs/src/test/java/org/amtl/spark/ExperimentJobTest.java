@@ -100,4 +100,20 @@ class ExperimentJobTest extends LocalSparkTest {
     }
     assertFalse(Files.exists(results), "nothing written");
   }
+
+  /** A folder under the experiment's name that holds no results of this job is never replaced. */
+  @Test
+  void aResultsFolderTheJobDidNotWriteIsRefusedBeforeAnythingRuns() throws Exception {
+    Path results = dir.resolve("users");
+    Path mine = Files.createDirectories(results.resolve("small"));
+    Files.writeString(mine.resolve("notes.txt"), "mine");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ExperimentJob.run(spark, experiment(results, "dnn/fbe", "1", false)));
+    assertTrue(e.getMessage().contains(mine.toString()) && e.getMessage().contains("experiment.name"),
+        e.getMessage());
+    assertEquals("mine", Files.readString(mine.resolve("notes.txt")));
+    try (java.util.stream.Stream<Path> s = Files.list(results)) {
+      assertEquals(List.of("small"), s.map(p -> p.getFileName().toString()).toList(), "nothing written");
+    }
+  }
 }

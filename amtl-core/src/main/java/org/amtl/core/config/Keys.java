@@ -181,8 +181,8 @@ public final class Keys {
 
   // ---- experiments (org.amtl.spark.ExperimentJob): the method comparison behind docs/results.md
   public static final ConfigKey<String> EXPERIMENT_NAME = add(stringKey("experiment.name", "generated",
-      "Dataset label of the experiment: names its output folder and titles its tables.", "[A-Za-z0-9._-]+",
-      "letters, digits, '.', '_' or '-'"));
+      "Dataset label of the experiment: names its output folder and titles its tables.",
+      "[A-Za-z0-9][A-Za-z0-9._-]{0,199}", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));
   public static final ConfigKey<List<String>> EXPERIMENT_ARMS = add(stringListKey("experiment.arms",
       List.of("dnn/fbe", "dnn/mde", "dnn/autoemb", "dnn/amtl", "dnn/amtl-single", "dnn/amtl-soft", "deepfm/fbe",
           "deepfm/mde", "deepfm/autoemb", "deepfm/amtl"),
@@ -198,7 +198,8 @@ public final class Keys {
           + "synthetic.day 0 and 1); on day 2, AMTL from scratch vs hot-started from day 1's AMTL and from day 1's "
           + "FBE, test AUC after every round."));
   public static final ConfigKey<String> EXPERIMENT_OUTPUT = add(stringKey("experiment.output", "experiment-results",
-      "Folder that receives <experiment.name>/ with results.json, results.md and the charts (replaced).", ".+",
+      "Folder that receives <experiment.name>/ with results.json, results.md and the charts (replacing earlier "
+          + "results; a folder without results.json is never replaced).", ".+",
       "a path"));
 
   /** Source formats of the importer. */
