@@ -18,7 +18,7 @@ import org.amtl.core.model.HeadType;
 
 /**
  * The one table of configuration keys. Every key the project reads is declared here, with its type, default,
- * documentation and validator; nothing else defines keys. Defaults follow docs/amtl-method choices.
+ * documentation and validator; nothing else defines keys. Defaults follow the choices in docs/method.md.
  */
 public final class Keys {
   private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();

@@ -1,8 +1,8 @@
 package org.amtl.core.data;
 
 /**
- * The frequency features s_i of every row of one field, and the twin weight a_i (docs: amtl-method.md, "The
- * layer", items 2 and 4):
+ * The frequency features s_i of every row of one field, and the twin weight a_i (docs/method.md, "The layer",
+ * items 1 and 3):
  * <ul>
  *   <li>one-hot of the bucket floor(log2(1 + c_i)), capped at B - 1;</li>
  *   <li>u_i, the per-field min-max of log(1 + c) over in-vocabulary values, in [0, 1] (OOV: c = 0);</li>

@@ -5,7 +5,7 @@ import java.util.List;
 import org.amtl.core.data.FrequencyFeatures;
 
 /**
- * The AMTL mask of one field (docs: amtl-method.md, "The layer"). For row i with frequency features s_i:
+ * The AMTL mask of one field (docs/method.md, "The layer"). For row i with frequency features s_i:
  * <pre>
  *   z_i = a_i * hAML(s_i) + (1 - a_i) * lAML(s_i)      (twins; a single AML gives z_i = hAML(s_i))
  *   p_i = softmax(z_i / T)                             position l means "keep l + 1 dims"

@@ -13,7 +13,7 @@ import org.amtl.core.model.EmbeddingVariant;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Starts a model from a published table (docs: amtl-method.md, "Hot start"). Rows of values the table knows take
+ * Starts a model from a published table (docs/method.md, "Hot start"). Rows of values the table knows take
  * its stored vector in their first dims (dims beyond the old kept dim keep their fresh initialisation); values new
  * since get fresh rows; dense tensors with the same name and shape are copied (an FBE table brings no AMLs, so an
  * AMTL model starting from it gets fresh ones); first-order weights follow their values. Optimizer state starts
