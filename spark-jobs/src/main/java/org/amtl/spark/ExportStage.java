@@ -90,7 +90,7 @@ final class ExportStage {
   static ObjectNode manifest(CtrModel model, AmtlConfig config, List<TrainStage.RoundStats> rounds,
       EvalStage.Result eval, RunFacts facts) {
     ObjectNode m = Manifest.JSON.createObjectNode();
-    m.putObject("format").put("name", "amtl-embedding-table").put("version", TableFormat.VERSION);
+    m.putObject("format").put("name", TableFormat.NAME).put("version", TableFormat.VERSION);
     Storage storage = model.storage();
     m.putObject("model")
         .put("embedding", config.get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT))

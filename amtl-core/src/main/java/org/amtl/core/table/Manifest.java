@@ -76,6 +76,10 @@ public final class Manifest {
     }
     try (InputStream in = fs.open(p)) {
       JsonNode m = JSON.readTree(in);
+      String name = m.path("format").path("name").asText("");
+      if (!name.equals(TableFormat.NAME)) {
+        throw new IOException(p + ": format name '" + name + "' (expected '" + TableFormat.NAME + "')");
+      }
       int version = m.path("format").path("version").asInt(-1);
       if (version != TableFormat.VERSION) {
         throw new IOException(p + ": table format version " + version + " (expected " + TableFormat.VERSION + ")");

@@ -18,6 +18,8 @@ import org.apache.parquet.schema.MessageTypeParser;
  * Field names in folder names are percent-encoded (as Hive and Spark partition folders are).
  */
 public final class TableFormat {
+  /** The manifest's format name: readers refuse a folder whose manifest names another format. */
+  public static final String NAME = "amtl-embedding-table";
   public static final int VERSION = 1;
   public static final String EMBEDDINGS = "embeddings";
   public static final String DENSE = "dense";
