@@ -11,10 +11,12 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.amtl.core.config.Redaction;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.ModelState;
 import org.amtl.core.model.StateStreams;
 import org.amtl.core.table.Manifest;
+import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,7 +39,7 @@ final class Checkpoints {
       java.util.regex.Pattern.compile("progress-(\\d{1,9})\\.json");
 
   /** A checkpoint that can be resumed: rounds done, their figures, and the state after the last one. */
-  record Resume(int roundsDone, List<TrainStage.RoundStats> stats, ModelState state) {}
+  record Resume(int roundsDone, List<RoundStats> stats, ModelState state) {}
 
   private final Path dir;
   private final Configuration conf;
@@ -78,9 +80,9 @@ final class Checkpoints {
       try (DataInputStream in = new DataInputStream(fs.open(new Path(dir, p.path("state").asText())))) {
         state = ModelState.read(in);
       }
-      List<TrainStage.RoundStats> stats = new ArrayList<>();
+      List<RoundStats> stats = new ArrayList<>();
       for (JsonNode r : p.path("rounds")) {
-        stats.add(new TrainStage.RoundStats(r.path("round").asInt(), r.path("trainLoss").asDouble(),
+        stats.add(new RoundStats(r.path("round").asInt(), r.path("trainLoss").asDouble(),
             r.path("examples").asLong(), r.path("seconds").asDouble(), number(r.path("testAuc")),
             number(r.path("testLogloss"))));
       }
@@ -98,7 +100,7 @@ final class Checkpoints {
   }
 
   /** Saves the model's state after {@code roundsDone} rounds (streamed from its arrays) with the figures so far. */
-  void save(int roundsDone, CtrModel model, List<TrainStage.RoundStats> stats) throws IOException {
+  void save(int roundsDone, CtrModel model, List<RoundStats> stats) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     String stateName = "state-" + roundsDone + ".bin";
     try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
@@ -108,7 +110,7 @@ final class Checkpoints {
     ObjectNode p = Manifest.JSON.createObjectNode();
     p.put("fingerprint", fingerprint).put("roundsDone", roundsDone).put("state", stateName);
     ArrayNode rounds = p.putArray("rounds");
-    for (TrainStage.RoundStats s : stats) {
+    for (RoundStats s : stats) {
       ObjectNode r = rounds.addObject().put("round", s.round()).put("trainLoss", s.trainLoss())
           .put("examples", s.examples()).put("seconds", s.seconds());
       if (!Double.isNaN(s.testAuc())) {

@@ -9,6 +9,7 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.DimsByFrequency;
+import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -102,7 +103,7 @@ public final class ExperimentJob {
     long start = System.nanoTime();
     Path exchange = new Path(config.get(Keys.OUTPUT_PATH), ".experiment-" + config.get(Keys.EXPERIMENT_NAME)
         + ".rounds");
-    List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, data.train(), data.trainCounts(),
+    List<RoundStats> rounds = TrainStage.train(sc, model, data.train(), data.trainCounts(),
         data.countsBroadcast(), config, null, exchange, (state, round, last) -> {
           if (!last) {
             return new double[] {Double.NaN, Double.NaN};
@@ -114,7 +115,7 @@ public final class ExperimentJob {
           return new double[] {eval[0].summary().auc(), eval[0].summary().logloss()};
         }, new StageTimer());
     double trainSeconds = (System.nanoTime() - start - evalNanos[0]) / 1e9;
-    long examples = rounds.stream().mapToLong(TrainStage.RoundStats::examples).sum();
+    long examples = rounds.stream().mapToLong(RoundStats::examples).sum();
     return new Run(arm, seed, eval[0].summary().auc(), eval[0].summary().logloss(), model.storage().ratio(),
         model.storage().totalKept(), trainSeconds, examples);
   }

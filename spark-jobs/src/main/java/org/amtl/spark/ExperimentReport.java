@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.config.Redaction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.train.RoundStats;
 import org.amtl.core.util.Seeds;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -82,7 +83,7 @@ final class HotStartExperiment {
 
   private static Curve curve(String name, TrainJob.Summary run, AmtlConfig config) {
     int perEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
-    List<TrainStage.RoundStats> rounds = run.rounds();
+    List<RoundStats> rounds = run.rounds();
     double[] budget = new double[rounds.size()];
     double[] auc = new double[rounds.size()];
     for (int i = 0; i < rounds.size(); i++) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.config.Redaction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

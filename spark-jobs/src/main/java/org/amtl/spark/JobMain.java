@@ -1,6 +1,7 @@
 package org.amtl.spark;
 
 import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Redaction;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

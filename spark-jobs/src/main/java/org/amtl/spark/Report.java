@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.DimsByFrequency;
 import org.amtl.core.model.Storage;
+import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.jfree.chart.ChartFactory;
@@ -35,7 +36,7 @@ final class Report {
   private Report() {}
 
   /** Writes the report under {@code dir}; returns the relative paths written. */
-  static List<String> write(FileSystem fs, Path dir, CtrModel model, List<TrainStage.RoundStats> rounds,
+  static List<String> write(FileSystem fs, Path dir, CtrModel model, List<RoundStats> rounds,
       EvalStage.Result eval, int buckets) throws IOException {
     System.setProperty("java.awt.headless", "true");
     List<String> files = new ArrayList<>();
@@ -99,12 +100,12 @@ final class Report {
     return s;
   }
 
-  static JFreeChart roundsChart(List<TrainStage.RoundStats> rounds) {
+  static JFreeChart roundsChart(List<RoundStats> rounds) {
     XYSeriesCollection data = new XYSeriesCollection();
     XYSeries loss = new XYSeries("train loss");
     XYSeries auc = new XYSeries("test AUC");
     XYSeries testLoss = new XYSeries("test logloss");
-    for (TrainStage.RoundStats s : rounds) {
+    for (RoundStats s : rounds) {
       loss.add(s.round(), s.trainLoss());
       if (!Double.isNaN(s.testAuc())) {
         auc.add(s.round(), s.testAuc());
@@ -135,7 +136,7 @@ final class Report {
     return chart;
   }
 
-  static String html(CtrModel model, List<TrainStage.RoundStats> rounds, EvalStage.Result eval) {
+  static String html(CtrModel model, List<RoundStats> rounds, EvalStage.Result eval) {
     Storage s = model.storage();
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>AMTL training report</title>")
@@ -153,7 +154,7 @@ final class Report {
     h.append("<h2>Learned dim by frequency</h2><img src=\"dims-vs-frequency.png\">\n");
     h.append("<h2>Rounds</h2><img src=\"rounds.png\">\n<table><tr><th>round</th><th>train loss</th>"
         + "<th>test AUC</th><th>test logloss</th><th>examples</th></tr>\n");
-    for (TrainStage.RoundStats r : rounds) {
+    for (RoundStats r : rounds) {
       h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%.5f</td><td>%.5f</td><td>%.5f</td><td>%d</td></tr>%n",
           r.round(), r.trainLoss(), r.testAuc(), r.testLogloss(), r.examples()));
     }

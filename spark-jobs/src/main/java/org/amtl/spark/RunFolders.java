@@ -2,6 +2,7 @@ package org.amtl.spark;
 
 import java.io.IOException;
 import java.util.UUID;
+import org.amtl.core.config.Redaction;
 import org.amtl.core.table.TableFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.amtl.core.config.Redaction;
 import org.amtl.core.table.Manifest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;

@@ -10,12 +10,15 @@ import java.util.Locale;
 import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.config.Redaction;
 import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.Storage;
 import org.amtl.core.table.HotStart;
+import org.amtl.core.table.ManifestBuilder;
 import org.amtl.core.table.TableReader;
+import org.amtl.core.train.RoundStats;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -36,7 +39,7 @@ public final class TrainJob {
    * {@code cachedExampleBytes} the arrays of the cached train and test examples.
    */
   public record Summary(String output, double auc, double logloss, double calibration, double storageRatio,
-      long trainRows, long testRows, List<TrainStage.RoundStats> rounds, Map<String, Double> stageSeconds,
+      long trainRows, long testRows, List<RoundStats> rounds, Map<String, Double> stageSeconds,
       long modelBytes, long cachedExampleBytes) {}
 
   private TrainJob() {}
@@ -231,7 +234,7 @@ public final class TrainJob {
             fingerprint(config, input, trainCounts, vocab), hadoop);
     org.apache.hadoop.fs.Path exchange = new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH),
         "." + runId + ".rounds");
-    List<TrainStage.RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, counts, config,
+    List<RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, counts, config,
         checkpoints, exchange, (state, round, last) -> {
           if (!last && !config.getBoolean(Keys.EVAL_PER_ROUND)) {
             return new double[] {Double.NaN, Double.NaN};
@@ -243,8 +246,8 @@ public final class TrainJob {
     data.release();
 
     sc.setJobDescription("AMTL publish");
-    ExportStage.RunFacts facts = new ExportStage.RunFacts(runId, input.paths(), trainRows, testRows, input.fields(),
-        hotStartPath, started);
+    ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), trainRows, testRows,
+        input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started);
     org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, lastEval[0], facts, hadoop);
     if (checkpoints != null) {
       checkpoints.clear();

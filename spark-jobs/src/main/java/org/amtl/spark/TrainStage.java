@@ -14,6 +14,7 @@ import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.ModelState;
 import org.amtl.core.train.LocalTrainer;
+import org.amtl.core.train.RoundStats;
 import org.amtl.core.util.Seeds;
 import org.amtl.core.util.Shuffles;
 import org.apache.hadoop.fs.Path;
@@ -34,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainStage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
-
-  /** Per-round figures, for the log, the report and the manifest. */
-  record RoundStats(int round, double trainLoss, long examples, double seconds, double testAuc, double testLogloss) {}
 
   /** Called after each round with the averaged model's published state, to evaluate it. */
   interface AfterRound {
