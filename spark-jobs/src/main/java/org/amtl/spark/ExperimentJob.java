@@ -98,25 +98,19 @@ public final class ExperimentJob {
       TrainJob.Prepared data) throws IOException {
     Map<String, String> shipped = ExecutorModels.ship(config);
     int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
-    EvalStage.Result[] eval = new EvalStage.Result[1];
-    long[] evalNanos = new long[1];
-    long start = System.nanoTime();
     Path exchange = new Path(config.get(Keys.OUTPUT_PATH), ".experiment-" + config.get(Keys.EXPERIMENT_NAME)
         + ".rounds");
-    List<RoundStats> rounds = TrainStage.train(sc, model, data.train(), data.trainCounts(),
-        data.countsBroadcast(), config, null, exchange, (state, round, last) -> {
-          if (!last) {
-            return new double[] {Double.NaN, Double.NaN};
-          }
-          long t = System.nanoTime();
-          eval[0] = EvalStage.evaluate(data.test(), data.countsBroadcast(), state, shipped, buckets,
-              data.vocab().numFields());
-          evalNanos[0] += System.nanoTime() - t;
-          return new double[] {eval[0].summary().auc(), eval[0].summary().logloss()};
-        }, new StageTimer());
-    double trainSeconds = (System.nanoTime() - start - evalNanos[0]) / 1e9;
+    StageTimer timer = new StageTimer();
+    long start = System.nanoTime();
+    TrainStage.Trained trained = TrainStage.train(sc, model, data.train(), data.trainCounts(),
+        data.countsBroadcast(), config, null, exchange, (state, round, last) -> last
+            ? EvalStage.evaluate(data.test(), data.countsBroadcast(), state, shipped, buckets,
+                data.vocab().numFields()) : null, timer);
+    double trainSeconds = (System.nanoTime() - start) / 1e9 - timer.seconds().getOrDefault("evaluate", 0.0);
+    List<RoundStats> rounds = trained.rounds();
+    EvalStage.Result eval = trained.lastEvaluation();
     long examples = rounds.stream().mapToLong(RoundStats::examples).sum();
-    return new Run(arm, seed, eval[0].summary().auc(), eval[0].summary().logloss(), model.storage().ratio(),
+    return new Run(arm, seed, eval.summary().auc(), eval.summary().logloss(), model.storage().ratio(),
         model.storage().totalKept(), trainSeconds, examples);
   }
 }

@@ -228,27 +228,24 @@ public final class TrainJob {
         model.parameterAndOptimizerBytes() / 1e6));
     Map<String, String> shipped = ExecutorModels.ship(config);
     int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
-    EvalStage.Result[] lastEval = new EvalStage.Result[1];
     Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
         : new Checkpoints(new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH)), runId,
             fingerprint(config, input, trainCounts, vocab), hadoop);
     org.apache.hadoop.fs.Path exchange = new org.apache.hadoop.fs.Path(config.get(Keys.OUTPUT_PATH),
         "." + runId + ".rounds");
-    List<RoundStats> rounds = TrainStage.train(sc, model, train, trainCounts, counts, config,
-        checkpoints, exchange, (state, round, last) -> {
-          if (!last && !config.getBoolean(Keys.EVAL_PER_ROUND)) {
-            return new double[] {Double.NaN, Double.NaN};
-          }
-          lastEval[0] = EvalStage.evaluate(test, counts, state, shipped, buckets, vocab.numFields());
-          return new double[] {lastEval[0].summary().auc(), lastEval[0].summary().logloss()};
-        }, timer);
+    boolean everyRound = config.getBoolean(Keys.EVAL_PER_ROUND);
+    TrainStage.Trained trained = TrainStage.train(sc, model, train, trainCounts, counts, config, checkpoints,
+        exchange, (state, round, last) -> last || everyRound
+            ? EvalStage.evaluate(test, counts, state, shipped, buckets, vocab.numFields()) : null, timer);
+    List<RoundStats> rounds = trained.rounds();
+    EvalStage.Result evaluation = trained.lastEvaluation();
     timer.done("train: wrap up");
     data.release();
 
     sc.setJobDescription("AMTL publish");
     ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), trainRows, testRows,
         input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started);
-    org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, lastEval[0], facts, hadoop);
+    org.apache.hadoop.fs.Path out = ExportStage.publish(model, config, rounds, evaluation, facts, hadoop);
     if (checkpoints != null) {
       checkpoints.clear();
     }
@@ -257,10 +254,10 @@ public final class TrainJob {
     LOG.info(timer.summary());
     Storage storage = model.storage();
     LOG.info("published {} (test AUC {}, storage {} of {} floats)", Redaction.redactUris(out.toString()),
-        lastEval[0].summary().auc(),
+        evaluation.summary().auc(),
         storage.totalKept(), storage.totalFixed());
-    return new Summary(Redaction.redactUris(out.toString()), lastEval[0].summary().auc(), lastEval[0].summary().logloss(),
-        lastEval[0].summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(),
+    return new Summary(Redaction.redactUris(out.toString()), evaluation.summary().auc(), evaluation.summary().logloss(),
+        evaluation.summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(),
         model.parameterAndOptimizerBytes(), data.cachedBytes());
   }
 }

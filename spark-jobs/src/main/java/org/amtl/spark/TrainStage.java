@@ -36,10 +36,13 @@ import org.slf4j.LoggerFactory;
 final class TrainStage {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
 
-  /** Called after each round with the averaged model's published state, to evaluate it. */
+  /** Called after each round with the averaged model's published state; returns its evaluation, or null for none. */
   interface AfterRound {
-    double[] evaluate(ModelExchange.Published state, int round, boolean last) throws IOException;
+    EvalStage.Result evaluate(ModelExchange.Published state, int round, boolean last) throws IOException;
   }
+
+  /** What training returns: the figures of every round, and the evaluation after the last one. */
+  record Trained(List<RoundStats> rounds, EvalStage.Result lastEvaluation) {}
 
   private TrainStage() {}
 
@@ -47,15 +50,15 @@ final class TrainStage {
    * Runs every round not yet done, resuming from the last checkpoint when there is one (checkpoints may be null:
    * none are read or written), exchanging the model through the folder {@code exchangeDir}, which is deleted at
    * the end. Adds each round's time to {@code timer} (tasks, averaging, writing the state, evaluation, checkpoints).
-   * Returns the figures of all rounds.
+   * Returns the figures of all rounds and the last evaluation.
    */
-  static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train, long[] perPartition,
+  static Trained train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train, long[] perPartition,
       Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints, Path exchangeDir,
       AfterRound afterRound, StageTimer timer) throws IOException {
     ModelExchange exchange = new ModelExchange(exchangeDir, sc.hadoopConfiguration());
-    List<RoundStats> stats;
+    Trained trained;
     try {
-      stats = train(sc, model, train, perPartition, counts, config, checkpoints, exchange, afterRound, timer);
+      trained = train(sc, model, train, perPartition, counts, config, checkpoints, exchange, afterRound, timer);
     } catch (RuntimeException | IOException e) {
       try {
         exchange.clear();
@@ -65,10 +68,10 @@ final class TrainStage {
       throw e;
     }
     exchange.clear();
-    return stats;
+    return trained;
   }
 
-  private static List<RoundStats> train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train,
+  private static Trained train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train,
       long[] perPartition, Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints,
       ModelExchange exchange, AfterRound afterRound, StageTimer timer) throws IOException {
     int epochs = config.getInt(Keys.EPOCHS);
@@ -91,8 +94,9 @@ final class TrainStage {
     long start = System.nanoTime();
     ModelExchange.Published state = exchange.publish(model, first);
     timer.done("train: set up (model, resume, first state written)");
+    EvalStage.Result lastEvaluation = null;
     if (first == total) { // every round was done before the restart: only the final evaluation is needed
-      afterRound.evaluate(state, total - 1, true);
+      lastEvaluation = afterRound.evaluate(state, total - 1, true);
     }
     for (int r = first; r < total; r++) {
       long roundStart = System.nanoTime();
@@ -134,14 +138,17 @@ final class TrainStage {
       timer.add("train: write state", (written - averaged) / 1e9);
       boolean last = r == total - 1;
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
-      double[] eval = afterRound.evaluate(state, r, last);
+      EvalStage.Result eval = afterRound.evaluate(state, r, last);
+      if (last) {
+        lastEvaluation = eval;
+      }
       long evaluated = System.nanoTime();
       timer.add("evaluate", (evaluated - written) / 1e9);
       double seconds = (System.nanoTime() - roundStart) / 1e9;
       double elapsed = (System.nanoTime() - start) / 1e9;
       double eta = elapsed / (r + 1 - first) * (total - r - 1);
       RoundStats s = new RoundStats(r + 1, examples == 0 ? Double.NaN : lossSum / examples, examples, seconds,
-          eval[0], eval[1]);
+          eval == null ? Double.NaN : eval.summary().auc(), eval == null ? Double.NaN : eval.summary().logloss());
       stats.add(s);
       if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
         checkpoints.save(r + 1, model, stats);
@@ -153,7 +160,7 @@ final class TrainStage {
           eta));
     }
     sc.setJobDescription(null);
-    return stats;
+    return new Trained(stats, lastEvaluation);
   }
 
   /** Trains one partition's slice of one round on the thread's copy of the published model. */
