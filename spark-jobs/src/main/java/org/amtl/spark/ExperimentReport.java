@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -66,7 +64,7 @@ final class ExperimentReport {
     Path tmp = new Path(root, "." + r.name() + ".tmp");
     FileSystem fs = root.getFileSystem(hadoop);
     fs.delete(tmp, true);
-    System.setProperty("java.awt.headless", "true");
+    Charts.headless();
     List<ArmSummary> summaries = summarize(r);
     text(fs, new Path(tmp, JSON), json(r, summaries));
     text(fs, new Path(tmp, MARKDOWN), markdown(r, summaries));
@@ -287,9 +285,7 @@ final class ExperimentReport {
     }
     JFreeChart chart = ChartFactory.createScatterPlot(r.name() + ": test AUC against embedding storage (one point "
         + "per seed)", "storage, % of FBE", "test AUC", data, PlotOrientation.VERTICAL, true, false, false);
-    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-    ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
-    return chart;
+    return Charts.whiteAroundData(chart);
   }
 
   private static JFreeChart hotChart(ExperimentJob.Results r) {
@@ -305,9 +301,7 @@ final class ExperimentReport {
         "training budget (epochs of day-2 data)", "test AUC", data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot plot = chart.getXYPlot();
     plot.setRenderer(new XYLineAndShapeRenderer(true, true));
-    plot.setBackgroundPaint(Color.WHITE);
-    ((org.jfree.chart.axis.NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
-    return chart;
+    return Charts.whiteAroundData(chart);
   }
 
   private static void text(FileSystem fs, Path file, String content) throws IOException {
@@ -317,8 +311,6 @@ final class ExperimentReport {
   }
 
   private static void png(FileSystem fs, Path file, JFreeChart chart) throws IOException {
-    try (OutputStream out = fs.create(file, false)) {
-      ChartUtils.writeChartAsPNG(out, chart, 900, 540);
-    }
+    Charts.writePng(fs, file, chart, 900, 540);
   }
 }

@@ -16,7 +16,6 @@ import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -38,7 +37,7 @@ final class Report {
   /** Writes the report under {@code dir}; returns the relative paths written. */
   static List<String> write(FileSystem fs, Path dir, CtrModel model, List<RoundStats> rounds,
       EvalStage.Result eval, int buckets) throws IOException {
-    System.setProperty("java.awt.headless", "true");
+    Charts.headless();
     List<String> files = new ArrayList<>();
     files.add(png(fs, dir, "dims-vs-frequency.png", dimsChart(model, buckets), 900, 560));
     files.add(png(fs, dir, "rounds.png", roundsChart(rounds), 900, 480));
@@ -55,9 +54,7 @@ final class Report {
   private static String png(FileSystem fs, Path dir, String name, JFreeChart chart, int width, int height)
       throws IOException {
     String rel = DIR + "/" + name;
-    try (OutputStream out = fs.create(new Path(dir, rel), true)) {
-      ChartUtils.writeChartAsPNG(out, chart, width, height);
-    }
+    Charts.writePng(fs, new Path(dir, rel), chart, width, height);
     return rel;
   }
 
@@ -86,8 +83,7 @@ final class Report {
     r.setSeriesStroke(data.getSeriesCount() - 1, new BasicStroke(3f));
     r.setSeriesPaint(data.getSeriesCount() - 1, new Color(200, 40, 40));
     plot.setRenderer(r);
-    plot.setBackgroundPaint(Color.WHITE);
-    return chart;
+    return Charts.white(chart);
   }
 
   private static XYSeries series(String name, double[] meanPerBucket) {
@@ -118,8 +114,7 @@ final class Report {
     JFreeChart chart = ChartFactory.createXYLineChart("Loss and AUC per round", "round", "value", data,
         PlotOrientation.VERTICAL, true, false, false);
     chart.getXYPlot().setRenderer(new XYLineAndShapeRenderer(true, true));
-    chart.getXYPlot().setBackgroundPaint(Color.WHITE);
-    return chart;
+    return Charts.white(chart);
   }
 
   static JFreeChart storageChart(CtrModel model) {
@@ -132,8 +127,7 @@ final class Report {
     }
     JFreeChart chart = ChartFactory.createBarChart("Embedding storage per field (floats)", "field", "floats", data,
         PlotOrientation.VERTICAL, true, false, false);
-    chart.getCategoryPlot().setBackgroundPaint(Color.WHITE);
-    return chart;
+    return Charts.white(chart);
   }
 
   static String html(CtrModel model, List<RoundStats> rounds, EvalStage.Result eval) {
