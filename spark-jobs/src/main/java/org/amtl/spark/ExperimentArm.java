@@ -7,14 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
+import org.amtl.core.model.EmbeddingVariant;
 
 /**
  * One arm of an experiment: a head, an embedding variant and optional overrides, written
- * {@code head/variant[key=value;key=value]}. The variants are the embedding types plus the two AMTL ablations:
- * {@code amtl-single} (one AML instead of twins) and {@code amtl-soft} (soft mask, no straight-through estimator).
+ * {@code head/variant[key=value;key=value]}. The variants are those of {@link EmbeddingVariant#experimentVariants}:
+ * the embedding types and the AMTL ablations.
  */
 record ExperimentArm(String label, String head, String variant, Map<String, String> overrides) {
-  static final List<String> VARIANTS = List.of("fbe", "mde", "autoemb", "amtl", "amtl-single", "amtl-soft");
+  static final Map<String, Map<String, String>> VARIANTS = EmbeddingVariant.experimentVariants();
 
   /** Parses a spec; the error names the spec and what was expected. */
   static ExperimentArm parse(String spec) {
@@ -44,8 +45,8 @@ record ExperimentArm(String label, String head, String variant, Map<String, Stri
     }
     String head = hv[0].trim().toLowerCase(Locale.ROOT);
     String variant = hv[1].trim().toLowerCase(Locale.ROOT);
-    if (!VARIANTS.contains(variant)) {
-      throw new IllegalArgumentException(bad(spec, "variant '" + variant + "' is not one of " + VARIANTS));
+    if (!VARIANTS.containsKey(variant)) {
+      throw new IllegalArgumentException(bad(spec, "variant '" + variant + "' is not one of " + VARIANTS.keySet()));
     }
     ExperimentArm arm = new ExperimentArm(s, head, variant, overrides);
     arm.configure(AmtlConfig.defaults()); // checks the head and every override now, not after hours of training
@@ -68,20 +69,12 @@ record ExperimentArm(String label, String head, String variant, Map<String, Stri
     return Keys.EXPERIMENT_ARMS.name() + ": arm '" + spec + "': " + why;
   }
 
-  /** Whether this arm is AMTL or one of its ablations. */
-  boolean isAmtlFamily() {
-    return variant.startsWith("amtl");
-  }
-
   /** The configuration of this arm on top of the experiment's; errors name the arm. */
   AmtlConfig configure(AmtlConfig base) {
     try {
-      AmtlConfig c = base.withRaw(Keys.HEAD.name(), head)
-          .withRaw(Keys.EMBEDDING.name(), isAmtlFamily() ? "amtl" : variant);
-      if (variant.equals("amtl-single")) {
-        c = c.withRaw(Keys.TWINS.name(), "false");
-      } else if (variant.equals("amtl-soft")) {
-        c = c.withRaw(Keys.STE.name(), "false");
+      AmtlConfig c = base.withRaw(Keys.HEAD.name(), head);
+      for (Map.Entry<String, String> e : VARIANTS.get(variant).entrySet()) {
+        c = c.withRaw(e.getKey(), e.getValue());
       }
       for (Map.Entry<String, String> e : overrides.entrySet()) {
         c = c.withRaw(e.getKey(), e.getValue());

@@ -9,6 +9,7 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.DimsByFrequency;
+import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,7 +77,7 @@ public final class ExperimentJob {
         LOG.info(String.format(Locale.ROOT, "experiment run %d/%d: %s seed %d  AUC %.5f  logloss %.5f  storage "
                 + "%.1f%%  %.1f s", runs.size(), total, arm.label(), seed, run.auc(), run.logloss(),
             100 * run.storageRatio(), run.trainSeconds()));
-        if (dims == null && arm.variant().equals("amtl")) {
+        if (dims == null && arm.variant().equals(EmbeddingVariant.AMTL.key())) {
           dims = DimsByFrequency.of(model, armConfig.getInt(Keys.FREQUENCY_BUCKETS));
           dimsArm = arm.label() + " seed " + seed;
         }

@@ -25,8 +25,7 @@ public final class Keys {
 
   // ---- model shape
   public static final ConfigKey<EmbeddingVariant> EMBEDDING = add(enumKey("model.embedding", EmbeddingVariant.class,
-      EmbeddingVariant.AMTL, "Embedding variant: amtl (masked, self-sizing), fbe (fixed size d), mde (mixed "
-          + "dimensions by frequency block), autoemb (soft search over candidate dims)."));
+      EmbeddingVariant.AMTL, "Embedding variant: " + EmbeddingVariant.describeAll() + "."));
   public static final ConfigKey<HeadType> HEAD = add(enumKey("model.head", HeadType.class, HeadType.DNN,
       "CTR network on top of the embeddings: dnn (MLP), deepfm (first order + FM + MLP), widedeep (linear + MLP)."));
   public static final ConfigKey<Integer> DIM = add(intKey("model.dim", 32,

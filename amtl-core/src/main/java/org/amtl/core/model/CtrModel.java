@@ -10,16 +10,12 @@ import org.amtl.core.data.Batch;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.FrequencyFeatures;
 import org.amtl.core.data.Vocabulary;
-import org.amtl.core.layers.AmtlEmbedding;
-import org.amtl.core.layers.AmtlMask;
-import org.amtl.core.layers.AutoEmbEmbedding;
 import org.amtl.core.layers.DenseParams;
 import org.amtl.core.layers.EmbeddingTable;
 import org.amtl.core.layers.FieldEmbedding;
 import org.amtl.core.layers.FixedEmbedding;
 import org.amtl.core.layers.FmInteraction;
 import org.amtl.core.layers.LogisticLoss;
-import org.amtl.core.layers.MdeEmbedding;
 import org.amtl.core.layers.Mlp;
 import org.amtl.core.optim.Adagrad;
 import org.amtl.core.optim.Adam;
@@ -71,18 +67,8 @@ public final class CtrModel {
       String name = "field" + f;
       FrequencyFeatures ff = FrequencyFeatures.of(fv, config.getInt(Keys.FREQUENCY_BUCKETS));
       frequency.add(ff);
-      FieldEmbedding emb = switch (variant) {
-        case FBE -> new FixedEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed));
-        case AMTL -> new AmtlEmbedding(new EmbeddingTable(name + ".emb", fv.rows(), dim, initScale, seed),
-            new AmtlMask(params, name, ff, dim, new AmtlMask.Settings(config.getInt(Keys.AML_HIDDEN),
-                config.getBoolean(Keys.TWINS), config.getBoolean(Keys.STE), config.getDouble(Keys.TEMPERATURE),
-                config.getDouble(Keys.BUDGET_LAMBDA), config.get(Keys.BUDGET_PER) == Keys.BudgetUnit.ROW,
-                config.getDouble(Keys.INIT_FULL_DIM_BIAS))));
-        case MDE -> new MdeEmbedding(params, name, fv.counts(), dim, config.getInt(Keys.MDE_BLOCKS),
-            config.getDouble(Keys.MDE_ALPHA), initScale, seed);
-        case AUTOEMB -> new AutoEmbEmbedding(params, name, ff, autoEmbCandidates(config, dim), dim,
-            config.getInt(Keys.AUTOEMB_HIDDEN), initScale, seed);
-      };
+      FieldEmbedding emb = variant.create(new EmbeddingVariant.Field(config, params, name, fv, ff, dim, initScale,
+          seed));
       embeddings.add(emb);
       tables.addAll(emb.tables());
       if (config.getBoolean(Keys.EMBEDDING_TRAINABLE)) {

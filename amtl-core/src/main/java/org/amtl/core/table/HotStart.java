@@ -62,11 +62,11 @@ public final class HotStart {
           + model.dim() + ")");
     }
     String source = table.manifest().path("model").path("embedding").asText();
+    EmbeddingVariant sourceVariant = EmbeddingVariant.byKey(source);
     EmbeddingVariant target = model.config().get(Keys.EMBEDDING);
-    if (!List.of("fbe", "amtl").contains(source) || !(target == EmbeddingVariant.FBE
-        || target == EmbeddingVariant.AMTL)) {
+    if (sourceVariant == null || !sourceVariant.hotStarts() || !target.hotStarts()) {
       throw new IllegalArgumentException(where + " holds " + source + " embeddings and the model is "
-          + target.name().toLowerCase(Locale.ROOT) + " (expected fbe or amtl on both sides)");
+          + target.key() + " (expected " + EmbeddingVariant.hotStartingKeys() + " on both sides)");
     }
     long copied = 0;
     long fresh = 0;

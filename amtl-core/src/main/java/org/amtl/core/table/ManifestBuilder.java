@@ -12,7 +12,6 @@ import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
 import org.amtl.core.model.CtrModel;
-import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.model.Storage;
 import org.amtl.core.train.RoundStats;
 
@@ -68,7 +67,7 @@ public final class ManifestBuilder {
         .put("fixedFloats", storage.totalFixed())
         .put("ratio", storage.ratio())
         // floats, plus one byte of dim per row where dims vary (not for fixed-size tables)
-        .put("keptBytes", storage.totalKept() * 4 + (config.get(Keys.EMBEDDING) == EmbeddingVariant.FBE ? 0 : rows))
+        .put("keptBytes", storage.totalKept() * 4 + (config.get(Keys.EMBEDDING).dimPerRow() ? rows : 0))
         .put("fixedBytes", storage.totalFixed() * 4);
     ObjectNode metrics = m.putObject("metrics");
     metrics.putObject("test").put("auc", test.auc()).put("logloss", test.logloss())
