@@ -1,6 +1,6 @@
 package org.amtl.spark;
 
-import org.amtl.core.layers.Gemm;
+import org.amtl.core.kernels.Gemm;
 import org.slf4j.Logger;
 
 /** Says which dense kernel a JVM runs, and warns when it is the slow scalar one for want of a JVM flag. */

@@ -3,6 +3,7 @@ package org.amtl.core.layers;
 import java.util.Arrays;
 import java.util.List;
 import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.kernels.Softmax;
 
 /**
  * The AMTL mask of one field (docs/method.md, "The layer"). For row i with frequency features s_i:

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.kernels.Softmax;
 import org.amtl.core.layers.DenseParams.Tensor;
 
 /**

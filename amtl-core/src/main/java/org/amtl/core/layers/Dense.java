@@ -1,5 +1,7 @@
 package org.amtl.core.layers;
 
+import org.amtl.core.kernels.Gemm;
+import org.amtl.core.kernels.SparseRows;
 import org.amtl.core.layers.DenseParams.Tensor;
 
 /**

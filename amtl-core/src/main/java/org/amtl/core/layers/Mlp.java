@@ -2,6 +2,7 @@ package org.amtl.core.layers;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.amtl.core.kernels.SparseRows;
 
 /** Dense layers with ReLU between them; the last layer is linear. */
 public final class Mlp {

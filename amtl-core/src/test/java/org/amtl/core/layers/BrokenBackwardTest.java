@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.amtl.core.GradCheck;
+import org.amtl.core.kernels.Softmax;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.amtl.core.GradCheck;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.kernels.Gemm;
+import org.amtl.core.kernels.Softmax;
+import org.amtl.core.kernels.SparseRows;
 import org.junit.jupiter.api.Test;
 
 /** Gradient checks of every layer and parameter tensor, on tiny shapes (B = 2, d = 4). */

@@ -1,4 +1,4 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
 import org.amtl.core.util.VectorKernels;
 
@@ -10,7 +10,7 @@ import org.amtl.core.util.VectorKernels;
  */
 public abstract class Softmax {
   private static final Softmax INSTANCE =
-      VectorKernels.vectorisedOr("org.amtl.core.layers.VectorSoftmax", Softmax.class, new Scalar());
+      VectorKernels.vectorisedOr("org.amtl.core.kernels.VectorSoftmax", Softmax.class, new Scalar());
 
   /** The fastest implementation this JVM can run. */
   public static Softmax get() {

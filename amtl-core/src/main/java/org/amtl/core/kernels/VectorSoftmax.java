@@ -1,12 +1,12 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
-import static org.amtl.core.layers.FloatExp.HIGHEST;
-import static org.amtl.core.layers.FloatExp.LN2_HI;
-import static org.amtl.core.layers.FloatExp.LN2_LO;
-import static org.amtl.core.layers.FloatExp.LOG2E;
-import static org.amtl.core.layers.FloatExp.LOWEST;
-import static org.amtl.core.layers.FloatExp.ROUNDER;
-import static org.amtl.core.layers.FloatExp.ROUNDER_BITS;
+import static org.amtl.core.kernels.FloatExp.HIGHEST;
+import static org.amtl.core.kernels.FloatExp.LN2_HI;
+import static org.amtl.core.kernels.FloatExp.LN2_LO;
+import static org.amtl.core.kernels.FloatExp.LOG2E;
+import static org.amtl.core.kernels.FloatExp.LOWEST;
+import static org.amtl.core.kernels.FloatExp.ROUNDER;
+import static org.amtl.core.kernels.FloatExp.ROUNDER_BITS;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

@@ -1,4 +1,4 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
 /**
  * e^x in float arithmetic, for the softmaxes of the AMTL mask and AutoEmb. {@code Math.exp} is a double-precision

@@ -1,4 +1,4 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
 import org.amtl.core.util.VectorKernels;
 
@@ -13,7 +13,7 @@ import org.amtl.core.util.VectorKernels;
  */
 public abstract class Gemm {
   private static final Gemm INSTANCE =
-      VectorKernels.vectorisedOr("org.amtl.core.layers.VectorGemm", Gemm.class, new Scalar());
+      VectorKernels.vectorisedOr("org.amtl.core.kernels.VectorGemm", Gemm.class, new Scalar());
 
   /**
    * The share of zeros in A from which skipping them is taken to pay: the sparse kernel does fewer products but at a

@@ -1,4 +1,4 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.amtl.core.layers;
+package org.amtl.core.kernels;
 
 /**
  * Where a matrix A (m x k) that is mostly zeros (a ReLU's output, or the gradient it lets through) is not zero: a
