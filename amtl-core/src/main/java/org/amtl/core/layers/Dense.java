@@ -1,6 +1,7 @@
 package org.amtl.core.layers;
 
 import org.amtl.core.kernels.Gemm;
+import org.amtl.core.kernels.LayerProducts;
 import org.amtl.core.kernels.SparseRows;
 import org.amtl.core.layers.DenseParams.Tensor;
 
@@ -9,9 +10,8 @@ import org.amtl.core.layers.DenseParams.Tensor;
  * rows that are one-hot in their first in - t columns followed by t dense values ({@link #forwardOneHot}, the AMLs'
  * frequency features): then forward adds one row of W plus t scaled rows, and backward touches only those rows of
  * dW. Skipping the zero products leaves every fma chain's other steps in order, so both paths give the same floats
- * (for finite weights and gradients: 0 x infinity would be NaN in the dense one). For the same reason a dense input
- * that is mostly zeros, as behind a ReLU, has its products skip them ({@link Gemm#multiplySkippingZeros}), and so
- * does an output gradient that a ReLU left mostly zeros.
+ * (for finite weights and gradients: 0 x infinity would be NaN in the dense one). A dense input's products are
+ * {@link LayerProducts}', which skip the zeros a ReLU leaves in the input or in the output gradient.
  */
 public final class Dense {
   private final DenseParams params;
@@ -25,9 +25,7 @@ public final class Dense {
   private int batch;
   private float[] y = new float[0];
   private float[] dx = new float[0];
-  private float[] wT = new float[0]; // W transposed, for a dense dx = dy W^T; else dW^T when dy is the sparse side
-  private final SparseRows sparse; // the non-zeros of a product's left factor, when it is mostly zeros
-  private int xNonZeros; // x's non-zeros as the forward counted them; -1 when its product was too narrow to skip
+  private final LayerProducts products;
 
   /** Glorot-uniform weights, zero bias. */
   public Dense(DenseParams params, String name, int in, int out) {
@@ -36,7 +34,7 @@ public final class Dense {
 
   /** As {@link #Dense(DenseParams, String, int, int)}, with a scratch for non-zeros shared with other layers. */
   Dense(DenseParams params, String name, int in, int out, SparseRows sparse) {
-    this.sparse = sparse;
+    this.products = new LayerProducts(sparse);
     this.params = params;
     this.in = in;
     this.out = out;
@@ -65,7 +63,7 @@ public final class Dense {
     this.x = x;
     this.hot = null;
     float[] w = startWithBias(batch);
-    xNonZeros = Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, weight.offset(), y, 0, batch, in, out, true);
+    products.forward(x, w, weight.offset(), y, batch, in, out);
     return y;
   }
 
@@ -112,52 +110,14 @@ public final class Dense {
       oneHotWeightGradient(dy, g);
       return null;
     }
-    if (wT.length < in * out) {
-      wT = new float[in * out];
-    }
-    Gemm gemm = Gemm.get();
-    int dyNonZeros = -1;
     if (needInputGrad) {
       if (dx.length < batch * in) {
         dx = new float[batch * in];
       }
-      // dx = dy W^T: the sparse product reads W as B transposed; the dense one wants W^T stored
-      dyNonZeros = gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in);
-      if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
-        gemm.multiply(sparse, params.values(), weight.offset(), 1, out, dx, 0, in, false);
-      } else {
-        Gemm.transpose(params.values(), weight.offset(), in, out, wT);
-        gemm.multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
-      }
+      products.inputGradient(dy, params.values(), weight.offset(), dx, batch, in, out);
     }
-    weightGradient(dy, g, dyNonZeros);
+    products.weightGradient(x, dy, g, weight.offset(), batch, in, out);
     return needInputGrad ? dx : null;
-  }
-
-  // dW += x^T dy, skipping the zeros of x (a ReLU's output) or of dy (what a ReLU let through), whichever has more,
-  // as the forward and dx counted them (dy is counted here when there was no dx): only the side chosen is marked
-  // again, transposed. The dy side computes dW^T = dy^T x into wT's buffer (dx is done with it), the same fma chains
-  // from zero, and adds it transposed (the same floats, as a step's dW starts at zero)
-  private void weightGradient(float[] dy, float[] g, int dyNonZeros) {
-    Gemm gemm = Gemm.get();
-    boolean dyCountedHere = dyNonZeros < 0; // no dx this step: dy is counted here, marked as its side wants
-    if (dyCountedHere) {
-      dyNonZeros = gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
-    }
-    boolean skipX = Gemm.mostlyZeros(xNonZeros, batch, in);
-    boolean skipDy = Gemm.mostlyZeros(dyNonZeros, batch, out);
-    if (skipX && (!skipDy || xNonZeros <= dyNonZeros)) {
-      gemm.markAndCount(sparse, x, 0, 1, in, in, batch, out);
-      gemm.multiply(sparse, dy, 0, g, weight.offset(), out, true);
-    } else if (skipDy) {
-      if (!dyCountedHere) {
-        gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
-      }
-      gemm.multiply(sparse, x, 0, wT, 0, in, false);
-      Gemm.addTransposed(wT, out, in, g, weight.offset());
-    } else {
-      gemm.multiplyTransposedA(x, 0, dy, 0, g, weight.offset(), in, batch, out, true);
-    }
   }
 
   // dW += x^T dy for one-hot rows: row hot_i of dW gains dy_i, in i order; the tail rows gain tail_iq * dy_i in i
