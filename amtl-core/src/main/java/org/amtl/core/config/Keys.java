@@ -27,7 +27,7 @@ public final class Keys {
   public static final ConfigKey<EmbeddingVariant> EMBEDDING = add(enumKey("model.embedding", EmbeddingVariant.class,
       EmbeddingVariant.AMTL, "Embedding variant: " + EmbeddingVariant.describeAll() + "."));
   public static final ConfigKey<HeadType> HEAD = add(enumKey("model.head", HeadType.class, HeadType.DNN,
-      "CTR network on top of the embeddings: dnn (MLP), deepfm (first order + FM + MLP), widedeep (linear + MLP)."));
+      "CTR network on top of the embeddings: " + HeadType.describeAll() + "."));
   public static final ConfigKey<Integer> DIM = add(intKey("model.dim", 32,
       "Maximum embedding dimension d (the fixed size of FBE).", 1, 255));
   public static final ConfigKey<int[]> HIDDEN = add(intListKey("model.hidden", new int[] {128, 64},

@@ -1,7 +1,6 @@
 package org.amtl.core.model;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import org.amtl.core.config.AmtlConfig;
@@ -13,18 +12,16 @@ import org.amtl.core.data.Vocabulary;
 import org.amtl.core.layers.DenseParams;
 import org.amtl.core.layers.EmbeddingTable;
 import org.amtl.core.layers.FieldEmbedding;
-import org.amtl.core.layers.FixedEmbedding;
-import org.amtl.core.layers.FmInteraction;
 import org.amtl.core.layers.LogisticLoss;
 import org.amtl.core.layers.Mlp;
 import org.amtl.core.optim.Adagrad;
-import org.amtl.core.optim.Adam;
 import org.amtl.core.optim.DenseOptimizer;
-import org.amtl.core.optim.Sgd;
+import org.amtl.core.optim.Optimizers;
 
 /**
- * A CTR model: one {@link FieldEmbedding} per field (FBE, AMTL, MDE or AutoEmb) under a head (DNN, DeepFM,
- * Wide&amp;Deep), with its optimizers. One training step is forward -> loss -> backward -> optimizer step.
+ * A CTR model: one {@link FieldEmbedding} per field, built by its {@link EmbeddingVariant}, under a {@link Head}
+ * (DNN, DeepFM, Wide&amp;Deep) built by its {@link HeadType}, with the {@link Optimizers} of its configuration. One
+ * training step is forward -> loss -> backward -> optimizer step.
  * <pre>
  *   E = [emb_1(x_1) | ... | emb_F(x_F)]            (B, F*d)
  *   logit = MLP(E) [+ sum_f w_f(x_f)] [+ FM(E)]      wide/first-order term for DeepFM and Wide&amp;Deep, FM for DeepFM
@@ -38,9 +35,7 @@ public final class CtrModel {
   private final DenseParams params;
   private final List<FieldEmbedding> embeddings = new ArrayList<>();
   private final List<FrequencyFeatures> frequency = new ArrayList<>();
-  private final List<FixedEmbedding> wide = new ArrayList<>();
-  private final Mlp mlp;
-  private final FmInteraction fm;
+  private final Head head;
   private final List<EmbeddingTable> tables = new ArrayList<>();
   private final List<EmbeddingTable> trainableTables = new ArrayList<>();
   private final DenseOptimizer denseOptimizer;
@@ -48,7 +43,6 @@ public final class CtrModel {
 
   private int batch;
   private float[] embedded = new float[0]; // (B, F*d)
-  private float[] wideOut = new float[0]; // (B, F)
   private float[] logits = new float[0];
   private float[] dlogits = new float[0];
 
@@ -60,7 +54,7 @@ public final class CtrModel {
     long seed = config.get(Keys.SEED);
     this.params = new DenseParams(seed);
     EmbeddingVariant variant = config.get(Keys.EMBEDDING);
-    HeadType head = config.get(Keys.HEAD);
+    HeadType headType = config.get(Keys.HEAD);
     double initScale = config.getDouble(Keys.EMBEDDING_INIT);
     for (int f = 0; f < fields; f++) {
       FieldVocabulary fv = vocabulary.field(f);
@@ -75,32 +69,16 @@ public final class CtrModel {
         trainableTables.addAll(emb.tables());
       }
     }
-    if (head != HeadType.DNN) {
-      for (int f = 0; f < fields; f++) {
-        EmbeddingTable t = new EmbeddingTable("field" + f + ".wide", vocabulary.field(f).rows(), 1, 0.0, seed);
-        wide.add(new FixedEmbedding(t));
-        tables.add(t);
-        trainableTables.add(t);
-      }
-    }
-    int[] hidden = config.get(Keys.HIDDEN);
-    int[] widths = new int[hidden.length + 2];
-    widths[0] = fields * dim;
-    System.arraycopy(hidden, 0, widths, 1, hidden.length);
-    widths[widths.length - 1] = 1;
-    this.mlp = new Mlp(params, "mlp", widths);
-    this.fm = head == HeadType.DEEPFM ? new FmInteraction(fields, dim) : null;
+    this.head = headType.create(params, vocabulary, dim, config.get(Keys.HIDDEN), seed);
+    tables.addAll(head.tables()); // first-order weights train whatever model.embedding.trainable says
+    trainableTables.addAll(head.tables());
     float acc0 = (float) config.getDouble(Keys.EMB_INITIAL_ACC);
     for (EmbeddingTable t : tables) {
       t.fillAccumulators(acc0);
     }
-    this.denseOptimizer = switch (config.get(Keys.DENSE_OPTIMIZER)) {
-      case ADAM -> new Adam(params.size(), config.getDouble(Keys.DENSE_LR), config.getDouble(Keys.DENSE_BETA1),
-          config.getDouble(Keys.DENSE_BETA2), config.getDouble(Keys.DENSE_EPSILON), config.getDouble(Keys.DENSE_L2));
-      case SGD -> new Sgd(config.getDouble(Keys.DENSE_LR), config.getDouble(Keys.DENSE_L2));
-    };
-    this.rowOptimizer = new Adagrad(config.getDouble(Keys.EMB_LR), config.getDouble(Keys.EMB_EPSILON),
-        config.getDouble(Keys.EMB_L2));
+    Optimizers optimizers = Optimizers.of(config, params.size());
+    this.denseOptimizer = optimizers.dense();
+    this.rowOptimizer = optimizers.rows();
   }
 
   /** AutoEmb candidates: the configured dims (validated <= d), ascending, plus d. */
@@ -127,50 +105,20 @@ public final class CtrModel {
     if (logits.length < b) {
       logits = new float[b];
       dlogits = new float[b];
-      wideOut = new float[b * fields];
     }
     for (int f = 0; f < fields; f++) {
       embeddings.get(f).forward(batch.offsets(f), batch.ids(f), b, embedded, f * dim, row, training);
     }
-    float[] out = mlp.forward(embedded, b);
-    System.arraycopy(out, 0, logits, 0, b);
-    if (!wide.isEmpty()) {
-      for (int f = 0; f < fields; f++) {
-        wide.get(f).forward(batch.offsets(f), batch.ids(f), b, wideOut, f, fields, training);
-      }
-      for (int i = 0; i < b; i++) {
-        for (int f = 0; f < fields; f++) {
-          logits[i] += wideOut[i * fields + f];
-        }
-      }
-    }
-    if (fm != null) {
-      float[] y = fm.forward(embedded, b);
-      for (int i = 0; i < b; i++) {
-        logits[i] += y[i];
-      }
-    }
+    System.arraycopy(head.forward(batch, embedded, training), 0, logits, 0, b);
     return logits;
   }
 
   // dlogits: (B) -> gradients of every parameter (added)
   public void backward(float[] dlogits) {
-    int b = batch;
     int row = fields * dim;
-    float[] dEmbedded = mlp.backward(dlogits, true);
-    if (fm != null) {
-      fm.backward(dlogits, dEmbedded);
-    }
+    float[] dEmbedded = head.backward(dlogits);
     for (int f = 0; f < fields; f++) {
       embeddings.get(f).backward(dEmbedded, f * dim, row);
-    }
-    if (!wide.isEmpty()) {
-      for (int i = 0; i < b; i++) {
-        Arrays.fill(wideOut, i * fields, (i + 1) * fields, dlogits[i]);
-      }
-      for (int f = 0; f < fields; f++) {
-        wide.get(f).backward(wideOut, f, fields);
-      }
     }
   }
 
@@ -231,7 +179,7 @@ public final class CtrModel {
   }
 
   public Mlp mlp() {
-    return mlp;
+    return head.mlp();
   }
 
   public FieldEmbedding embedding(int field) {
@@ -245,11 +193,7 @@ public final class CtrModel {
 
   /** The first-order (wide) weight tables of DeepFM and Wide&amp;Deep, one per field; empty for DNN. */
   public List<EmbeddingTable> wideTables() {
-    List<EmbeddingTable> out = new ArrayList<>();
-    for (FixedEmbedding w : wide) {
-      out.addAll(w.tables());
-    }
-    return out;
+    return head.tables();
   }
 
   /**
