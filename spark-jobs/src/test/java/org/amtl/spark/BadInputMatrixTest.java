@@ -11,6 +11,7 @@ import java.util.List;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.table.Manifest;
+import org.amtl.spark.cli.JobMain;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -159,26 +160,26 @@ class BadInputMatrixTest extends LocalSparkTest {
 
   @Test
   void configurationErrors() {
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dimension=8"}),
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "model.dimension=8"}),
         "unknown config key 'model.dimension'");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=eight"}), "model.dim", "'eight'");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.dense.learningRate=0"}),
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "model.dim=eight"}), "model.dim", "'eight'");
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "optim.dense.learningRate=0"}),
         "optim.dense.learningRate", "out of range");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "optim.embedding.learningRate=-1"}),
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "optim.embedding.learningRate=-1"}),
         "optim.embedding.learningRate");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "model.dim=0"}), "model.dim", "'0'");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "amtl.temperature=0"}), "amtl.temperature");
-    assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "split.mode=time"}), "split.timeColumn");
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "model.dim=0"}), "model.dim", "'0'");
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "amtl.temperature=0"}), "amtl.temperature");
+    assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "split.mode=time"}), "split.timeColumn");
   }
 
   /** A run id names one folder right under output.path: never '.', '..', a path or a hidden name. */
   @Test
   void runIdsThatLeaveTheOutputFolderAreRefused() {
     for (String id : List.of(".", "..", "../x", "a/b", "/abs", ".hidden", "a b", "a\\b")) {
-      assertMessage(() -> TrainJob.parseArgs(new String[] {"--conf", "output.runId=" + id}), "output.runId",
+      assertMessage(() -> JobMain.parseArgs(new String[] {"--conf", "output.runId=" + id}), "output.runId",
           "'" + id + "'");
     }
-    assertEquals("2026-12-01_v1.b", assertDoesNotThrow(() -> TrainJob.parseArgs(
+    assertEquals("2026-12-01_v1.b", assertDoesNotThrow(() -> JobMain.parseArgs(
         new String[] {"--conf", "output.runId=2026-12-01_v1.b"})).get(Keys.OUTPUT_RUN_ID));
   }
 

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.amtl.core.table.Manifest;
+import org.amtl.spark.cli.JobMain;
+import org.amtl.spark.job.FaultPoint;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
@@ -70,7 +72,7 @@ class FaultTest {
     java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
     List<Throwable> listenerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
     try {
-      TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "clean").toArray(new String[0])));
+      TrainJob.run(cluster, JobMain.parseArgs(jobArgs(out, "clean").toArray(new String[0])));
       cluster.sparkContext().addSparkListener(new SparkListener() {
         @Override
         public void onJobStart(SparkListenerJobStart job) {
@@ -105,7 +107,7 @@ class FaultTest {
           }
         }
       });
-      TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "faulty").toArray(new String[0])));
+      TrainJob.run(cluster, JobMain.parseArgs(jobArgs(out, "faulty").toArray(new String[0])));
       assertTrue(killed.get(), "an executor was killed during round 3");
       assertTrue(removed.get() >= 1, "Spark saw the executor die");
       assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
@@ -114,7 +116,7 @@ class FaultTest {
       cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT,
           FaultPoint.TRAIN_TASK + "," + FaultPoint.EVALUATE_TASK);
       try {
-        TrainJob.run(cluster, TrainJob.parseArgs(jobArgs(out, "retried").toArray(new String[0])));
+        TrainJob.run(cluster, JobMain.parseArgs(jobArgs(out, "retried").toArray(new String[0])));
       } finally {
         cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT, null);
       }

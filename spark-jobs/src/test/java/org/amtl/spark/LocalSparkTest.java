@@ -7,18 +7,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Base of the test classes that share one local[2] session (configured as the job's) and a temporary folder. */
-abstract class LocalSparkTest {
-  static SparkSession spark;
+public abstract class LocalSparkTest {
+  protected static SparkSession spark;
   @TempDir
-  static Path dir;
+  protected static Path dir;
 
   @BeforeAll
-  static void startSpark() {
+  protected static void startSpark() {
     spark = SparkTestSupport.session("local[2]");
   }
 
   @AfterAll
-  static void stopSpark() {
+  protected static void stopSpark() {
     SparkTestSupport.stop(spark);
   }
 }

@@ -7,21 +7,22 @@ import java.nio.file.Path;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.table.Manifest;
+import org.amtl.spark.job.JobSession;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /** Shared helpers for the job tests: a local session configured as the job's, small configurations. */
-final class SparkTestSupport {
+public final class SparkTestSupport {
   private SparkTestSupport() {}
 
   /** A session on {@code master} with Kryo registration required, the UI off and few shuffle partitions. */
-  static SparkSession session(String master) {
+  public static SparkSession session(String master) {
     return builder(master).getOrCreate();
   }
 
   /** The builder of {@link #session}, for tests that add settings. */
-  static SparkSession.Builder builder(String master) {
-    return TrainJob.builder("amtl-test").master(master)
+  public static SparkSession.Builder builder(String master) {
+    return JobSession.builder("amtl-test").master(master)
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
@@ -29,14 +30,14 @@ final class SparkTestSupport {
   }
 
   /** Stops a session and forgets it, so the next test class starts its own. */
-  static void stop(SparkSession spark) {
+  public static void stop(SparkSession spark) {
     spark.stop();
     SparkSession.clearActiveSession();
     SparkSession.clearDefaultSession();
   }
 
   /** A small job on a generated log: 8 fields, the given rows, d = 8. */
-  static AmtlConfig smallJob(Path output, String runId, int rows) {
+  public static AmtlConfig smallJob(Path output, String runId, int rows) {
     return AmtlConfig.defaults()
         .with(Keys.SYNTHETIC_FIELDS, 8)
         .with(Keys.SYNTHETIC_VALUES, 2000)
@@ -49,7 +50,7 @@ final class SparkTestSupport {
   }
 
   /** The manifest without its run section (run id, timestamps, timings): equal for equal runs. */
-  static JsonNode withoutRun(Path table) throws IOException {
+  public static JsonNode withoutRun(Path table) throws IOException {
     ObjectNode m = (ObjectNode) Manifest.read(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration());
     m.remove("run");
     return m;

@@ -17,6 +17,7 @@ import org.amtl.core.config.Keys;
 import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.TableReader;
+import org.amtl.spark.cli.TableCli;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 

@@ -167,7 +167,7 @@ public final class Keys {
   public static final ConfigKey<Double> SYNTHETIC_ZIPF = add(doubleKey("synthetic.zipf", 1.1,
       "Zipf exponent of value frequencies in the generated log.", 0, false, 10));
 
-  // ---- importers (org.amtl.spark.ImportJob): public datasets into Parquet click logs
+  // ---- importers (org.amtl.spark.io.ImportJob): public datasets into Parquet click logs
   public static final ConfigKey<ImportFormat> IMPORT_FORMAT = add(enumKey("import.format", ImportFormat.class,
       ImportFormat.CRITEO, "Source format: movielens_1m ('::' files), movielens_100k (u.data, u.user, u.item) or criteo "
           + "(Kaggle TSV: label, I1-I13, C1-C26)."));
@@ -178,7 +178,7 @@ public final class Keys {
   public static final ConfigKey<Boolean> IMPORT_SKIP_MALFORMED = add(boolKey("import.skipMalformed", false,
       "Skip and count malformed lines instead of stopping at the first one (which is named by file and line)."));
 
-  // ---- experiments (org.amtl.spark.ExperimentJob): the method comparison behind docs/results.md
+  // ---- experiments (org.amtl.spark.experiment.ExperimentJob): the method comparison behind docs/results.md
   public static final ConfigKey<String> EXPERIMENT_NAME = add(stringKey("experiment.name", "generated",
       "Dataset label of the experiment: names its output folder and titles its tables.",
       "[A-Za-z0-9][A-Za-z0-9._-]{0,199}", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));

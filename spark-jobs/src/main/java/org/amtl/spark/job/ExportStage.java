@@ -1,0 +1,82 @@
+package org.amtl.spark.job;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.config.Redaction;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.table.Manifest;
+import org.amtl.core.table.ManifestBuilder;
+import org.amtl.core.table.TableFormat;
+import org.amtl.core.table.TableWriter;
+import org.amtl.core.train.RoundStats;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes a run's table, report and manifest into a hidden sibling folder {@code .<runId>.tmp-<nonce>} and hands it
+ * to {@link RunFolders} to publish: on filesystems with atomic rename (HDFS, local) the manifest and
+ * {@code _SUCCESS} are inside before the rename; on object stores (s3a), whose rename copies, manifest.json is
+ * written last into the published folder, as the commit point readers check. A run that fails or is killed before
+ * that publishes nothing and leaves other runs as they were; its leftover hidden folder is removed by the next
+ * attempt of the same run id.
+ */
+public final class ExportStage {
+  private ExportStage() {}
+
+  /** Fails when the output root equals or lies inside an input path (a run would overwrite its own input). */
+  public static void checkOutsideInputs(AmtlConfig config, Configuration conf) throws IOException {
+    Path out = new Path(config.get(Keys.OUTPUT_PATH));
+    Path qualifiedOut = out.getFileSystem(conf).makeQualified(out);
+    for (String in : config.get(Keys.INPUT_PATHS)) {
+      Path root = globFreePrefix(new Path(in));
+      Path qualifiedIn = root.getFileSystem(conf).makeQualified(root);
+      String o = qualifiedOut.toString();
+      String i = qualifiedIn.toString();
+      if (o.equals(i) || o.startsWith(i.endsWith("/") ? i : i + "/")) {
+        throw new IllegalArgumentException("output path '" + Redaction.redactUris(config.get(Keys.OUTPUT_PATH))
+            + "' (config key '" + Keys.OUTPUT_PATH.name() + "') is inside input path '" + Redaction.redactUris(in)
+            + "' (config key '" + Keys.INPUT_PATHS.name() + "'); expected an output outside every input");
+      }
+    }
+  }
+
+  /** The longest leading part of a path without glob characters. */
+  private static Path globFreePrefix(Path p) {
+    Path prefix = p;
+    for (Path q = p; q != null; q = q.getParent()) {
+      if (q.getName().matches(".*[*?\\[\\]{}].*")) {
+        prefix = q.getParent();
+      }
+    }
+    return prefix == null ? p : prefix;
+  }
+
+  /** Writes the run's table, report and manifest and publishes them; returns the published folder. */
+  public static Path publish(CtrModel model, AmtlConfig config, List<RoundStats> rounds, EvalStage.Result eval,
+      ManifestBuilder.RunFacts facts, Configuration conf) throws IOException {
+    RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), facts.runId(), conf);
+    Path tmp = folders.freshTemporary();
+    FileSystem fs = tmp.getFileSystem(conf);
+    try {
+      List<String> files = new ArrayList<>(TableWriter.write(model, tmp, conf));
+      files.addAll(Report.write(fs, tmp, model, rounds, eval, config.getInt(Keys.FREQUENCY_BUCKETS)));
+      ObjectNode manifest = ManifestBuilder.build(model, config, rounds, eval.summary(), eval.perBucket(), facts);
+      manifest.set("files", Manifest.fileEntries(fs, tmp, files));
+      manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
+      folders.publish(tmp, folder -> {
+        Manifest.write(manifest, folder, conf);
+        fs.create(new Path(folder, TableFormat.SUCCESS), true).close();
+      }, config.getBoolean(Keys.OUTPUT_OVERWRITE));
+      return folders.target();
+    } finally {
+      if (fs.exists(tmp)) {
+        fs.delete(tmp, true);
+      }
+    }
+  }
+}

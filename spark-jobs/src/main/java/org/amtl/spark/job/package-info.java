@@ -1,0 +1,11 @@
+/**
+ * The training job's stages and what they share: {@link org.amtl.spark.job.PreparedData} (read, split, count,
+ * encode), {@link org.amtl.spark.job.TrainStage} (data-parallel rounds with parameter averaging, through
+ * {@link org.amtl.spark.job.ModelExchange} and {@link org.amtl.spark.job.ExecutorModels}),
+ * {@link org.amtl.spark.job.EvalStage}, {@link org.amtl.spark.job.ExportStage} (atomic publishing through
+ * {@link org.amtl.spark.job.RunFolders}, the report through {@link org.amtl.spark.job.Report}),
+ * {@link org.amtl.spark.job.Checkpoints}, and the session the job runs on ({@link org.amtl.spark.job.JobSession},
+ * Kryo through {@link org.amtl.spark.job.AmtlKryoRegistrator}). Public members are what
+ * {@link org.amtl.spark.TrainJob}, the experiment job and the benchmarks call; the rest stays package-private.
+ */
+package org.amtl.spark.job;
