@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A run whose training diverges (absurd learning rates) is a failure of the run, not bad input: exit code 1, one
- * error line naming the round, the partition and the tensor that went non-finite with a hint, nothing published,
- * and yesterday's run as it was.
+ * error line naming the round, the partition and the tensor that went non-finite with a hint, and nothing published
+ * (that a failed run leaves earlier runs as they were is FaultTest's).
  */
 class DivergenceTest {
   @TempDir
@@ -24,13 +24,8 @@ class DivergenceTest {
   @Test
   void aDivergingRunExitsWithOneLineNamingWhereAndPublishesNothing() throws Exception {
     Path out = dir.resolve("out");
-    List<String> small = List.of("--conf", "synthetic.rows=6000", "--conf", "train.roundsPerEpoch=2");
-    List<String> published = new ArrayList<>(FaultTest.jobArgs(out, "yesterday"));
-    published.addAll(small);
-    FaultTest.runDriver(published);
-    String yesterday = Files.readString(out.resolve("yesterday/manifest.json"));
     List<String> args = new ArrayList<>(FaultTest.jobArgs(out, "today"));
-    args.addAll(small);
+    args.addAll(List.of("--conf", "synthetic.rows=6000", "--conf", "train.roundsPerEpoch=2"));
     args.addAll(List.of("--conf", "optim.dense.type=sgd", "--conf", "optim.dense.learningRate=1000", "--conf",
         "optim.embedding.learningRate=1000"));
     Process driver = FaultTest.startDriver(args);
@@ -46,10 +41,9 @@ class DivergenceTest {
         || error.contains("every parameter still finite"), error);
     assertTrue(error.contains("lower optim.dense.learningRate or optim.embedding.learningRate"), error);
     assertTrue(text.lines().noneMatch(l -> l.startsWith("\tat ")), "no stack trace for a diverged run:\n" + text);
-    try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("yesterday"), s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
-          .toList(), "nothing published");
+    try (java.util.stream.Stream<Path> s = Files.exists(out) ? Files.list(out) : java.util.stream.Stream.empty()) {
+      assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList(),
+          "nothing published");
     }
-    assertEquals(yesterday, Files.readString(out.resolve("yesterday/manifest.json")));
   }
 }
