@@ -20,21 +20,21 @@ import org.amtl.core.layers.MdeEmbedding;
 
 /**
  * How field values become vectors: the one registry of the embedding variants. Each variant builds a field's
- * embedding layer and says what its published table holds: whether a row's stored vector is the leading dims of
- * the model's d-vector (so a model can hot-start from it) and whether rows differ in dim (a dim byte per row in
- * the storage count). The experiments' ablations of a variant are named here too ({@link #experimentVariants}).
+ * embedding layer and says what its published table holds: how a row's stored vector becomes the model's d-vector
+ * ({@link StoredRow}: a prefix, so a model can hot-start from it, or projected by a block or a candidate) and
+ * whether rows differ in dim (a dim byte per row in the storage count). The experiments' ablations of a variant are named here too ({@link #experimentVariants}).
  * Adding a variant: its layer class, and a constant here (docs/amtl-core.md, "Adding an embedding variant").
  */
 public enum EmbeddingVariant {
   /** Fixed-size embeddings: every value keeps d dims. */
-  FBE("fixed size d", true, false) {
+  FBE("fixed size d", StoredRow.PREFIX, false) {
     @Override
     FieldEmbedding create(Field f) {
       return new FixedEmbedding(f.table());
     }
   },
   /** Adaptively-masked twins-based layer: each value keeps a learned prefix of k_i dims. */
-  AMTL("masked, self-sizing", true, true) {
+  AMTL("masked, self-sizing", StoredRow.PREFIX, true) {
     @Override
     FieldEmbedding create(Field f) {
       AmtlConfig c = f.config();
@@ -45,7 +45,7 @@ public enum EmbeddingVariant {
     }
   },
   /** Mixed dimension embeddings: dims by frequency block, with projections to d. */
-  MDE("mixed dimensions by frequency block", false, true) {
+  MDE("mixed dimensions by frequency block", StoredRow.PROJECTED, true) {
     @Override
     FieldEmbedding create(Field f) {
       return new MdeEmbedding(f.params(), f.name(), f.vocab().counts(), f.dim(), f.config().getInt(Keys.MDE_BLOCKS),
@@ -53,7 +53,7 @@ public enum EmbeddingVariant {
     }
   },
   /** AutoEmb: soft search over candidate dims, argmax kept. */
-  AUTOEMB("soft search over candidate dims", false, true) {
+  AUTOEMB("soft search over candidate dims", StoredRow.PROJECTED, true) {
     @Override
     FieldEmbedding create(Field f) {
       return new AutoEmbEmbedding(f.params(), f.name(), f.features(), CtrModel.autoEmbCandidates(f.config(), f.dim()),
@@ -70,13 +70,24 @@ public enum EmbeddingVariant {
     }
   }
 
+  /** How a published row becomes the d-vector the model used for that value. */
+  public enum StoredRow {
+    /** The row is the vector's leading k dims; the model's d-vector is the row padded with zeros. */
+    PREFIX,
+    /**
+     * The row is the value's own vector in its block's (MDE) or chosen candidate's (AutoEmb) width; the model's
+     * d-vector is that row times the block's or candidate's projection, a dense tensor of the model.
+     */
+    PROJECTED
+  }
+
   private final String summary;
-  private final boolean storesLeadingDims;
+  private final StoredRow storedRow;
   private final boolean dimPerRow;
 
-  EmbeddingVariant(String summary, boolean storesLeadingDims, boolean dimPerRow) {
+  EmbeddingVariant(String summary, StoredRow storedRow, boolean dimPerRow) {
     this.summary = summary;
-    this.storesLeadingDims = storesLeadingDims;
+    this.storedRow = storedRow;
     this.dimPerRow = dimPerRow;
   }
 
@@ -88,12 +99,17 @@ public enum EmbeddingVariant {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** How a published row of this variant becomes the model's d-vector. */
+  public StoredRow storedRow() {
+    return storedRow;
+  }
+
   /**
-   * Whether a published row is the leading dims of the model's d-vector, so that a model of such a variant can
-   * start from a table of such a variant (the others store a block's or a candidate's own vector).
+   * Whether a model of this variant can start from a table of such a variant: only when a published row is the
+   * leading dims of the model's d-vector, since a projected row means nothing outside its own model.
    */
   public boolean hotStarts() {
-    return storesLeadingDims;
+    return storedRow == StoredRow.PREFIX;
   }
 
   /** Whether rows differ in dim, so the table stores a dim byte per row beside the floats. */
