@@ -2,9 +2,9 @@ package org.amtl.core.layers;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.SplittableRandom;
 import org.amtl.core.util.IntSlotMap;
 import org.amtl.core.util.Seeds;
+import org.amtl.core.util.UniformStream;
 
 /**
  * A (rows x width) embedding matrix with sparse row gradients and per-row Adagrad accumulators stored beside the
@@ -21,7 +21,10 @@ public final class EmbeddingTable {
   private float[] grads = new float[256];
   private final BitSet touched = new BitSet();
 
-  /** Rows start uniform in (-initScale, initScale) from a seed derived from the table's name. */
+  /**
+   * Rows start uniform in (-initScale, initScale) from a seed derived from the table's name: element i of the
+   * row-major values is element i of a {@link UniformStream}, so any range of rows can be built alone.
+   */
   public EmbeddingTable(String name, int rows, int width, double initScale, long seed) {
     if (rows < 1 || width < 1) {
       throw new IllegalArgumentException("table '" + name + "': rows = " + rows + ", width = " + width
@@ -32,10 +35,7 @@ public final class EmbeddingTable {
     this.width = width;
     this.values = new float[Math.multiplyExact(rows, width)];
     this.accumulators = new float[values.length];
-    SplittableRandom rnd = Seeds.random(seed, name);
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) ((rnd.nextDouble() * 2 - 1) * initScale);
-    }
+    new UniformStream(Seeds.derive(seed, name)).fillSymmetric(values, 0, 0, values.length, initScale);
   }
 
   public String name() {
