@@ -39,8 +39,7 @@ public final class FrequencyStage {
     long start = System.nanoTime();
     long minCount = config.get(Keys.MIN_COUNT);
     // values below minCount go to OOV anyway: dropped where they are counted, they never reach the driver
-    List<Row> counts = pairs(train, fields).where(col("v").isNotNull()).groupBy("f", "v").count()
-        .where(col("count").geq(minCount)).collectAsList();
+    List<Row> counts = counts(train, fields, minCount).collectAsList();
     long counted = System.nanoTime();
     int[] distinct = new int[fields.size()];
     for (Row r : counts) {
@@ -65,6 +64,15 @@ public final class FrequencyStage {
     LOG.info(String.format(java.util.Locale.ROOT, "counted %,d distinct values seen at least %d times in %.1f s; "
         + "vocabularies built on the driver in %.1f s", counts.size(), minCount, (counted - start) / 1e9, (System.nanoTime() - counted) / 1e9));
     return new Vocabulary(fvs);
+  }
+
+  /**
+   * The values seen at least {@code minCount} times, as rows (f = field index, v = value, count); values below it
+   * go to OOV anyway, so they are dropped where they are counted.
+   */
+  public static Dataset<Row> counts(Dataset<Row> train, List<FieldSpec> fields, long minCount) {
+    return pairs(train, fields).where(col("v").isNotNull()).groupBy("f", "v").count()
+        .where(col("count").geq(minCount));
   }
 
   /** Every row's (f = field index, v = value) pairs: a stack of the plain columns, a union with exploded lists. */

@@ -1,0 +1,82 @@
+package org.amtl.spark.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.encode;
+
+import java.util.List;
+import org.amtl.core.data.FieldVocabulary;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * Row ids assigned on the executors, for vocabularies too large to collect: the same ids as
+ * {@link FieldVocabulary#fromCounts} gives on the driver (a value's id is its rank in its field by count,
+ * descending, ties by value in Java {@code String} order, and row 0 is OOV), without the driver ever holding a
+ * value. One global sort by (field, count descending, value) and a running index over the sorted partitions
+ * ({@code zipWithIndex}); the driver holds one number per field (its first index). Values tie by their UTF-16
+ * code units, as {@code String.compareTo} orders them, through their UTF-16BE bytes: Spark orders strings by UTF-8
+ * bytes, which differs for characters outside the BMP (U+1F600 sorts before U+FF61 in Java, after it in UTF-8).
+ */
+public final class VocabularyIds {
+  /** The schema of the assigned ids: field index, value, row id (1..n), count. */
+  public static final StructType SCHEMA = new StructType()
+      .add("f", DataTypes.IntegerType, false)
+      .add("v", DataTypes.StringType, false)
+      .add("id", DataTypes.IntegerType, false)
+      .add("count", DataTypes.LongType, false);
+
+  private VocabularyIds() {}
+
+  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's number of rows (OOV included). */
+  public record Assigned(Dataset<Row> ids, int[] rowsPerField) {}
+
+  /**
+   * Assigns ids to {@code counts}, rows (f, v, count) as {@link FrequencyStage#counts} gives them (each (f, v)
+   * once). Fails naming the field when one would reach 2^31 rows.
+   */
+  public static Assigned assign(SparkSession spark, Dataset<Row> counts, List<String> fieldNames) {
+    int fields = fieldNames.size();
+    long[] distinct = new long[fields];
+    for (Row r : counts.groupBy("f").count().collectAsList()) {
+      distinct[r.getInt(0)] = r.getLong(1);
+    }
+    long[] firstIndex = new long[fields];
+    int[] rowsPerField = new int[fields];
+    long total = 0;
+    for (int f = 0; f < fields; f++) {
+      if (distinct[f] + 1 > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("field '" + fieldNames.get(f) + "': " + distinct[f]
+            + " values reach the limit of 2^31 - 2 rows of one field");
+      }
+      firstIndex[f] = total;
+      rowsPerField[f] = (int) distinct[f] + 1;
+      total += distinct[f];
+    }
+    Dataset<Row> sorted = counts.select(col("f"), col("v"), col("count"))
+        .orderBy(col("f"), col("count").desc(), encode(col("v"), "UTF-16BE"));
+    JavaRDD<Row> ids = sorted.javaRDD().zipWithIndex().map(new ToId(firstIndex));
+    return new Assigned(spark.createDataFrame(ids, SCHEMA), rowsPerField);
+  }
+
+  /** A sorted row and its global index to (f, v, id, count): id = index - field's first index + 1. */
+  static final class ToId implements org.apache.spark.api.java.function.Function<Tuple2<Row, Long>, Row> {
+    private final long[] firstIndex;
+
+    ToId(long[] firstIndex) {
+      this.firstIndex = firstIndex;
+    }
+
+    @Override
+    public Row call(Tuple2<Row, Long> indexed) {
+      Row r = indexed._1();
+      int f = r.getInt(0);
+      return RowFactory.create(f, r.getString(1), (int) (indexed._2() - firstIndex[f] + 1), r.getLong(2));
+    }
+  }
+}
