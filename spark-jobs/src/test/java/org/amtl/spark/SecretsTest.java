@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import org.amtl.core.config.Redaction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,18 +66,5 @@ class SecretsTest {
       assertFalse(text.contains(password), "the password reached the terminal with " + settings + ":\n" + text);
       assertTrue(text.contains("***@"), "the path is shown with its credentials hidden:\n" + text);
     }
-  }
-
-  @Test
-  void secretLookingKeysAndUriCredentialsAreRedacted() {
-    Map<String, String> r = Redaction.redact(Map.of(
-        "fs.s3a.secret.key", "x", "db.password", "x", "api.token", "x", "aws.credentials", "x",
-        "input.paths", "s3a://AKIA:secret@bucket/logs,hdfs://nn:8020/logs", "model.dim", "32"));
-    assertEquals(Redaction.HIDDEN, r.get("fs.s3a.secret.key"));
-    assertEquals(Redaction.HIDDEN, r.get("db.password"));
-    assertEquals(Redaction.HIDDEN, r.get("api.token"));
-    assertEquals(Redaction.HIDDEN, r.get("aws.credentials"));
-    assertEquals("s3a://***@bucket/logs,hdfs://nn:8020/logs", r.get("input.paths"));
-    assertEquals("32", r.get("model.dim"));
   }
 }
