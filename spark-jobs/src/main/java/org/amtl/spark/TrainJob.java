@@ -84,8 +84,8 @@ public final class TrainJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration hadoop = sc.hadoopConfiguration();
     ExportStage.checkOutsideInputs(config, hadoop);
-    new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop)
-        .checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
+    RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop);
+    folders.checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
     String hotStartPath = config.get(Keys.HOT_START);
     TableReader hotStart = hotStartPath.isEmpty() ? null
         : HotStart.open(new Path(hotStartPath), hadoop);
@@ -129,7 +129,7 @@ public final class TrainJob {
     sc.setJobDescription("AMTL publish");
     ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), trainRows, testRows,
         input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started);
-    Path out = ExportStage.publish(model, config, rounds, evaluation, facts, hadoop);
+    Path out = ExportStage.publish(folders, model, config, rounds, evaluation, facts, hadoop);
     if (checkpoints != null) {
       checkpoints.clear();
     }

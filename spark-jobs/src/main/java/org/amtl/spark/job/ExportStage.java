@@ -56,10 +56,12 @@ public final class ExportStage {
     return prefix == null ? p : prefix;
   }
 
-  /** Writes the run's table, report and manifest and publishes them; returns the published folder. */
-  public static Path publish(CtrModel model, AmtlConfig config, List<RoundStats> rounds, EvalStage.Result eval,
-      ManifestBuilder.RunFacts facts, Configuration conf) throws IOException {
-    RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), facts.runId(), conf);
+  /**
+   * Writes the run's table, report and manifest beside the run's folder and publishes them through
+   * {@code folders}; returns the published folder.
+   */
+  public static Path publish(RunFolders folders, CtrModel model, AmtlConfig config, List<RoundStats> rounds,
+      EvalStage.Result eval, ManifestBuilder.RunFacts facts, Configuration conf) throws IOException {
     Path tmp = folders.freshTemporary();
     FileSystem fs = tmp.getFileSystem(conf);
     try {
