@@ -1,7 +1,6 @@
 package org.amtl.core.data;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import org.amtl.core.util.StringRowIndex;
 import org.amtl.core.util.StringSort;

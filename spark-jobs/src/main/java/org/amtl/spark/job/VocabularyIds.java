@@ -1,8 +1,14 @@
 package org.amtl.spark.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.encode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.amtl.core.data.FieldVocabulary;
 import org.apache.spark.api.java.JavaRDD;
@@ -33,8 +39,20 @@ public final class VocabularyIds {
 
   private VocabularyIds() {}
 
-  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's number of rows (OOV included). */
-  public record Assigned(Dataset<Row> ids, int[] rowsPerField) {}
+  /**
+   * One field's statistics, by aggregation: its rows (OOV included), and the least, the largest and the sum of its
+   * in-vocabulary values' counts (0 for a field without one): what the frequency features need besides a row's
+   * own count.
+   */
+  public record FieldStats(int rows, long minCount, long maxCount, long totalCount) {}
+
+  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's statistics. */
+  public record Assigned(Dataset<Row> ids, List<FieldStats> fields) {
+    /** Each field's number of rows, OOV included. */
+    public int[] rowsPerField() {
+      return fields.stream().mapToInt(FieldStats::rows).toArray();
+    }
+  }
 
   /**
    * Assigns ids to {@code counts}, rows (f, v, count) as {@link FrequencyStage#counts} gives them (each (f, v)
@@ -43,11 +61,13 @@ public final class VocabularyIds {
   public static Assigned assign(SparkSession spark, Dataset<Row> counts, List<String> fieldNames) {
     int fields = fieldNames.size();
     long[] distinct = new long[fields];
-    for (Row r : counts.groupBy("f").count().collectAsList()) {
+    long[][] countStats = new long[fields][3];
+    for (Row r : counts.groupBy("f").agg(count(lit(1)), min("count"), max("count"), sum("count")).collectAsList()) {
       distinct[r.getInt(0)] = r.getLong(1);
+      countStats[r.getInt(0)] = new long[] {r.getLong(2), r.getLong(3), r.getLong(4)};
     }
     long[] firstIndex = new long[fields];
-    int[] rowsPerField = new int[fields];
+    List<FieldStats> stats = new ArrayList<>();
     long total = 0;
     for (int f = 0; f < fields; f++) {
       if (distinct[f] + 1 > Integer.MAX_VALUE) {
@@ -55,13 +75,13 @@ public final class VocabularyIds {
             + " values reach the limit of 2^31 - 2 rows of one field");
       }
       firstIndex[f] = total;
-      rowsPerField[f] = (int) distinct[f] + 1;
+      stats.add(new FieldStats((int) distinct[f] + 1, countStats[f][0], countStats[f][1], countStats[f][2]));
       total += distinct[f];
     }
     Dataset<Row> sorted = counts.select(col("f"), col("v"), col("count"))
         .orderBy(col("f"), col("count").desc(), encode(col("v"), "UTF-16BE"));
     JavaRDD<Row> ids = sorted.javaRDD().zipWithIndex().map(new ToId(firstIndex));
-    return new Assigned(spark.createDataFrame(ids, SCHEMA), rowsPerField);
+    return new Assigned(spark.createDataFrame(ids, SCHEMA), List.copyOf(stats));
   }
 
   /** A sorted row and its global index to (f, v, id, count): id = index - field's first index + 1. */
