@@ -1,7 +1,17 @@
 package org.amtl.spark.job;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +24,7 @@ import org.amtl.spark.io.InputStage;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -31,29 +42,115 @@ import org.apache.spark.storage.StorageLevel;
  * strings; rows are hash-partitioned on the hash into train.partitions partitions and each partition sorts its
  * rows by it (ties: equal hashes of equal rows, whose order cannot matter, then the ids). So which partition
  * trains which row, and in what order, derives from the seed alone, never from file order, task order or
- * retries. Each partition becomes one {@link ExampleBlock}, which is what the job caches.
+ * retries. Each partition becomes one {@link ExampleBlock}, which is what the job caches. {@link #encodeByJoin}
+ * gives the same blocks from ids that live in a dataset, for vocabularies no JVM can hold.
  */
 public final class EncodeStage {
   private static final String KEY = "_key";
+  private static final String ROW = "_row";
 
   private EncodeStage() {}
 
-  static JavaRDD<ExampleBlock> encode(Dataset<Row> rows, List<FieldSpec> fields, Broadcast<Vocabulary> vocab,
-      int partitions, long seed, String name) {
-    Column key = SplitStage.contentHash(rows, Seeds.derive(seed, "layout-" + name));
+  /** An encoded row: the layout hash, the label, then each field's id (plain) or ids (list). */
+  private static StructType encodedSchema(List<FieldSpec> fields) {
     StructType encoded = new StructType().add(KEY, DataTypes.LongType, false)
         .add(InputStage.LABEL, DataTypes.FloatType, false);
     for (int f = 0; f < fields.size(); f++) {
       encoded = encoded.add("f" + f, fields.get(f).list()
           ? DataTypes.createArrayType(DataTypes.IntegerType, false) : DataTypes.IntegerType, false);
     }
+    return encoded;
+  }
+
+  static JavaRDD<ExampleBlock> encode(Dataset<Row> rows, List<FieldSpec> fields, Broadcast<Vocabulary> vocab,
+      int partitions, long seed, String name) {
+    Column key = SplitStage.contentHash(rows, Seeds.derive(seed, "layout-" + name));
     JavaRDD<ExampleBlock> examples = rows.withColumn(KEY, key)
-        .mapPartitions(new Encoder(vocab, fields), Encoders.row(encoded))
+        .mapPartitions(new Encoder(vocab, fields), Encoders.row(encodedSchema(fields)))
         .repartition(partitions, col(KEY))
         .javaRDD().mapPartitions(new BlockBuilder(fields), true);
     // spilled to local disk (Kryo) when executors lack the memory, rather than laid out again every round
     examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_AND_DISK());
     return examples;
+  }
+
+  /**
+   * The same blocks as {@link #encode}, from ids assigned on the executors ({@link VocabularyIds}: rows f, v, id)
+   * instead of a broadcast vocabulary, so no JVM holds every value: each row's (field, position, value) pairs are
+   * joined to the ids on (field, value) (null and unseen values find none: OOV) and gathered back into the row.
+   */
+  public static JavaRDD<ExampleBlock> encodeByJoin(Dataset<Row> rows, List<FieldSpec> fields, Dataset<Row> ids,
+      int partitions, long seed, String name) {
+    Column key = SplitStage.contentHash(rows, Seeds.derive(seed, "layout-" + name));
+    // a row id only to gather each row's pairs back: equal rows share a hash, not a row id
+    Dataset<Row> keyed = rows.withColumn(KEY, key).withColumn(ROW, monotonically_increasing_id());
+    List<Column> pairs = new ArrayList<>();
+    pairs.add(array(struct(lit(-1).as("f"), lit(0).as("pos"), lit(null).cast(DataTypes.StringType).as("v"))));
+    for (int f = 0; f < fields.size(); f++) {
+      Column index = lit(f);
+      Column column = InputStage.quoted(fields.get(f).name());
+      if (!fields.get(f).list()) {
+        pairs.add(array(struct(index.as("f"), lit(0).as("pos"), column.as("v"))));
+      } else {
+        Column list = coalesce(column, array().cast(DataTypes.createArrayType(DataTypes.StringType)));
+        pairs.add(transform(list, (x, i) -> struct(index.as("f"), i.as("pos"), x.as("v"))));
+      }
+    }
+    Dataset<Row> exploded = keyed.select(col(ROW), col(KEY), col(InputStage.LABEL),
+            explode(concat(pairs.toArray(new Column[0]))).as("p"))
+        .select(col(ROW), col(KEY), col(InputStage.LABEL), col("p.f").as("f"), col("p.pos").as("pos"),
+            col("p.v").as("v"));
+    Dataset<Row> known = ids.select(col("f").as("idF"), col("v").as("idV"), col("id"));
+    Dataset<Row> gathered = exploded
+        .join(known, exploded.col("f").equalTo(known.col("idF")).and(exploded.col("v").equalTo(known.col("idV"))),
+            "left")
+        .groupBy(col(ROW), col(KEY), col(InputStage.LABEL))
+        .agg(collect_list(struct(col("f"), col("pos"), coalesce(col("id"), lit(FieldVocabulary.OOV)).as("id")))
+            .as("ids"));
+    JavaRDD<ExampleBlock> examples = gathered
+        .map(new Gatherer(fields), Encoders.row(encodedSchema(fields)))
+        .repartition(partitions, col(KEY))
+        .javaRDD().mapPartitions(new BlockBuilder(fields), true);
+    examples.setName("encoded " + name + " examples").persist(StorageLevel.MEMORY_AND_DISK());
+    return examples;
+  }
+
+  /** (row id, hash, label, [(field, position, id)]) -> (hash, label, each field's id or ids), as {@link Encoder}. */
+  static final class Gatherer implements MapFunction<Row, Row> {
+    private final List<FieldSpec> fields;
+
+    Gatherer(List<FieldSpec> fields) {
+      this.fields = List.copyOf(fields);
+    }
+
+    @Override
+    public Row call(Row r) {
+      int n = fields.size();
+      Object[] out = new Object[n + 2];
+      out[0] = r.getLong(1);
+      out[1] = r.getFloat(2);
+      List<Row> pairs = r.getList(3);
+      int[] listSizes = new int[n];
+      for (Row p : pairs) {
+        if (p.getInt(0) >= 0) {
+          listSizes[p.getInt(0)]++;
+        }
+      }
+      for (int f = 0; f < n; f++) {
+        out[f + 2] = fields.get(f).list() ? new int[listSizes[f]] : null;
+      }
+      for (Row p : pairs) {
+        int f = p.getInt(0);
+        if (f >= 0) {
+          if (fields.get(f).list()) {
+            ((int[]) out[f + 2])[p.getInt(1)] = p.getInt(2);
+          } else {
+            out[f + 2] = p.getInt(2);
+          }
+        }
+      }
+      return RowFactory.create(out);
+    }
   }
 
   /** Example counts per partition, in partition order, and the bytes the blocks hold in all. */

@@ -13,6 +13,7 @@ import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.spark.LocalSparkTest;
 import org.amtl.spark.io.FieldSpec;
+import org.amtl.spark.io.InputStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -68,5 +69,56 @@ class VocabularyIdsTest extends LocalSparkTest {
           && field.value(id).codePoints().anyMatch(Character::isSupplementaryCodePoint);
     }
     assertTrue(tiesOutsideTheBmp, "the log has ties between values outside the BMP");
+  }
+
+  /**
+   * Encoding by a join on (field, value) with the executors' ids lays out the same blocks as encoding with the
+   * broadcast vocabulary: null values, unseen values, null and empty lists, equal rows.
+   */
+  @Test
+  void encodingByJoinGivesTheBroadcastEncodersBlocks() {
+    StructType schema = new StructType().add(InputStage.LABEL, DataTypes.FloatType)
+        .add("item", DataTypes.StringType).add("tags", DataTypes.createArrayType(DataTypes.StringType));
+    SplittableRandom rnd = new SplittableRandom(5);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      int n = rnd.nextInt(5) - 1;
+      List<String> tags = n < 0 ? null : new ArrayList<>();
+      for (int t = 0; t < n; t++) {
+        tags.add("t" + rnd.nextInt(i < 1_900 ? 30 : 3_000));
+      }
+      String item = rnd.nextInt(20) == 0 ? null : "\uD83D\uDE00" + rnd.nextInt(i < 1_900 ? 50 : 5_000);
+      rows.add(RowFactory.create(rnd.nextInt(4) == 0 ? 1f : 0f, item, tags));
+    }
+    rows.addAll(rows.subList(0, 100)); // equal rows
+    Dataset<Row> log = spark.createDataFrame(rows, schema).repartition(3);
+    List<FieldSpec> fields = List.of(new FieldSpec("item", false), new FieldSpec("tags", true));
+    Vocabulary vocab = FrequencyStage.vocabulary(log, fields, AmtlConfig.defaults().with(Keys.MIN_COUNT, 2L));
+    Dataset<Row> ids = VocabularyIds.assign(spark, FrequencyStage.counts(log, fields, 2), List.of("item", "tags"))
+        .ids();
+    org.apache.spark.broadcast.Broadcast<Vocabulary> broadcast =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(vocab);
+    List<String> byBroadcast = layout(EncodeStage.encode(log, fields, broadcast, 4, 42, "train"));
+    List<String> byJoin = layout(EncodeStage.encodeByJoin(log, fields, ids, 4, 42, "train"));
+    broadcast.destroy();
+    assertEquals(rows.size(), byBroadcast.size());
+    assertTrue(byBroadcast.stream().anyMatch(l -> l.contains("[0]")), "some values are OOV");
+    assertEquals(byBroadcast, byJoin);
+  }
+
+  /** Every example of every block as "partition:label[ids]", in block order. */
+  static List<String> layout(org.apache.spark.api.java.JavaRDD<org.amtl.core.data.ExampleBlock> blocks) {
+    List<String> out = blocks.mapPartitionsWithIndex((p, it) -> {
+      List<String> lines = new ArrayList<>();
+      it.forEachRemaining(block -> {
+        for (int r = 0; r < block.size(); r++) {
+          org.amtl.core.data.Example e = block.example(r);
+          lines.add(p + ":" + e.label() + java.util.Arrays.deepToString(e.ids()));
+        }
+      });
+      return lines.iterator();
+    }, true).collect();
+    blocks.unpersist();
+    return out;
   }
 }
