@@ -16,12 +16,24 @@ public final class FieldVocabulary {
   private final String name;
   private final String[] values; // values[id - 1]; null in a counts-only vocabulary
   private final long[] counts; // counts[id], counts[0] = 0 (OOV)
+  private final int[] globalIds; // a slice's row ids in the whole field, ascending; null for a whole field
+  private final FieldStats stats; // of the whole field
   private volatile StringRowIndex index; // built on first lookup; volatile: tasks share one instance
 
   private FieldVocabulary(String name, String[] values, long[] counts) {
     this.name = name;
     this.values = values;
     this.counts = counts;
+    this.globalIds = null;
+    this.stats = FieldStats.of(this);
+  }
+
+  private FieldVocabulary(String name, long[] counts, int[] globalIds, FieldStats stats) {
+    this.name = name;
+    this.values = null;
+    this.counts = counts;
+    this.globalIds = globalIds;
+    this.stats = stats;
   }
 
   /** Builds the vocabulary from value counts; values with count below {@code minCount} go to OOV. */
@@ -120,7 +132,48 @@ public final class FieldVocabulary {
 
   /** The same rows and counts without the values (which {@link #value} and {@link #idOf} then refuse). */
   public FieldVocabulary countsOnly() {
-    return new FieldVocabulary(name, null, counts);
+    return globalIds != null ? this : new FieldVocabulary(name, null, counts);
+  }
+
+  /**
+   * A slice of this field: the rows {@code globalIds} (ascending, OOV 0 first) as rows 0..n-1 with their counts,
+   * and this field's {@link #stats}, counts only. A model built on it holds those rows alone and computes the same
+   * frequency features for them ({@link #globalId} gives a row's rank in the field).
+   */
+  public FieldVocabulary slice(int[] globalIds) {
+    if (globalIds.length == 0 || globalIds[0] != OOV) {
+      throw new IllegalArgumentException("field '" + name + "': a slice starts with the OOV row 0");
+    }
+    long[] sliceCounts = new long[globalIds.length];
+    for (int i = 0; i < globalIds.length; i++) {
+      if (i > 0 && globalIds[i] <= globalIds[i - 1] || globalIds[i] >= rows()) {
+        throw new IllegalArgumentException("field '" + name + "': slice row " + i + " = " + globalIds[i]
+            + " (expected ascending ids below " + rows() + ")");
+      }
+      sliceCounts[i] = count(globalIds[i]);
+    }
+    int[] ids = globalIds.clone();
+    if (this.globalIds != null) {
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = this.globalIds[ids[i]];
+      }
+    }
+    return new FieldVocabulary(name, sliceCounts, ids, stats);
+  }
+
+  /** Row {@code id}'s id in the whole field (its rank by count): {@code id} itself unless this is a slice. */
+  public int globalId(int id) {
+    return globalIds == null ? id : globalIds[id];
+  }
+
+  /** Whether this holds some rows of its field only ({@link #slice}). */
+  public boolean isSlice() {
+    return globalIds != null;
+  }
+
+  /** The whole field's statistics (for a slice too). */
+  public FieldStats stats() {
+    return stats;
   }
 
   /** False for a vocabulary of counts only. */

@@ -22,19 +22,17 @@ public final class FrequencyFeatures {
   private final double logMin; // log(1 + c) of the least and most frequent in-vocabulary value
   private final double logMax;
   private final double meanCount; // over every row, OOV included; at least 1
+  private final int size; // in-vocabulary values of the whole field
 
   private FrequencyFeatures(FieldVocabulary vocab, int buckets) {
     this.vocab = vocab;
     this.buckets = buckets;
     this.width = buckets + TAIL;
-    int n = vocab.size();
-    this.logMin = n == 0 ? 0 : Math.log1p(vocab.count(n));
-    this.logMax = n == 0 ? 0 : Math.log1p(vocab.count(1));
-    double total = 0;
-    for (int id = 0; id < vocab.rows(); id++) {
-      total += vocab.count(id);
-    }
-    this.meanCount = Math.max(1, total / vocab.rows());
+    FieldStats stats = vocab.stats(); // of the whole field, for a slice of it too
+    this.size = stats.size();
+    this.logMin = Math.log1p(stats.minCount());
+    this.logMax = Math.log1p(stats.maxCount());
+    this.meanCount = Math.max(1, (double) stats.totalCount() / stats.rows());
   }
 
   public static FrequencyFeatures of(FieldVocabulary vocab, int buckets) {
@@ -98,9 +96,9 @@ public final class FrequencyFeatures {
     return 1f;
   }
 
-  // 1 - (r - 1) / |V| for the value of rank r = id; OOV ranks last: 0
+  // 1 - (r - 1) / |V| for the value of rank r = its id in the whole field; OOV ranks last: 0
   private float rank(int id) {
-    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (id - 1.0) / vocab.size());
+    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (vocab.globalId(id) - 1.0) / size);
   }
 
   /**

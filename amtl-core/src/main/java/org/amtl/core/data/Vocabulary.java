@@ -52,9 +52,28 @@ public final class Vocabulary {
     return new Vocabulary(fields.stream().map(FieldVocabulary::countsOnly).toList());
   }
 
+  /**
+   * Slices of every field ({@link FieldVocabulary#slice}): field f keeps rows {@code globalIds[f]}, ascending and
+   * starting with OOV. A model built on it trains those rows alone, as the whole model would.
+   */
+  public Vocabulary slice(int[][] globalIds) {
+    if (globalIds.length != fields.size()) {
+      throw new IllegalArgumentException("slice of " + globalIds.length + " fields (expected " + fields.size() + ")");
+    }
+    List<FieldVocabulary> sliced = new ArrayList<>(fields.size());
+    for (int f = 0; f < fields.size(); f++) {
+      sliced.add(fields.get(f).slice(globalIds[f]));
+    }
+    return new Vocabulary(sliced);
+  }
+
+  /** Writes the fields' values (if held) and counts; a slice is built where it is used, never written. */
   public void write(DataOutput out) throws IOException {
     out.writeInt(fields.size());
     for (FieldVocabulary fv : fields) {
+      if (fv.isSlice()) {
+        throw new IllegalStateException("field '" + fv.name() + "' is a slice: slices are not written");
+      }
       out.writeUTF(fv.name());
       out.writeInt(fv.hasValues() ? fv.size() : -1 - fv.size());
       for (int id = 1; fv.hasValues() && id <= fv.size(); id++) {

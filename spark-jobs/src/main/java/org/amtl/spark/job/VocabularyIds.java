@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.amtl.core.data.FieldStats;
 import org.amtl.core.data.FieldVocabulary;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -39,14 +40,7 @@ public final class VocabularyIds {
 
   private VocabularyIds() {}
 
-  /**
-   * One field's statistics, by aggregation: its rows (OOV included), and the least, the largest and the sum of its
-   * in-vocabulary values' counts (0 for a field without one): what the frequency features need besides a row's
-   * own count.
-   */
-  public record FieldStats(int rows, long minCount, long maxCount, long totalCount) {}
-
-  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's statistics. */
+  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's statistics (by one aggregation). */
   public record Assigned(Dataset<Row> ids, List<FieldStats> fields) {
     /** Each field's number of rows, OOV included. */
     public int[] rowsPerField() {
