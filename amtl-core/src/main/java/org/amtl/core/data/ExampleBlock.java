@@ -124,6 +124,54 @@ public final class ExampleBlock {
     return id;
   }
 
+  /**
+   * The rows of each field this block's examples touch, ascending, the OOV row first: the slice of the model that
+   * training on this block needs ({@link Vocabulary#slice}).
+   */
+  public int[][] touchedRows() {
+    int[][] out = new int[ids.length][];
+    for (int f = 0; f < ids.length; f++) {
+      int n = ids[f].length();
+      int[] all = new int[n + 1]; // all[0] stays the OOV row
+      for (int k = 0; k < n; k++) {
+        all[k + 1] = ids[f].get(k);
+      }
+      Arrays.sort(all);
+      int distinct = 0;
+      for (int k = 0; k < all.length; k++) {
+        if (k == 0 || all[k] != all[distinct - 1]) {
+          all[distinct++] = all[k];
+        }
+      }
+      out[f] = Arrays.copyOf(all, distinct);
+    }
+    return out;
+  }
+
+  /**
+   * This block with every id replaced by its index in {@code rows[f]} (ascending, holding every id of the field, as
+   * {@link #touchedRows} gives them): the ids of a model over that slice.
+   */
+  public ExampleBlock withRowsOf(int[][] rows) {
+    if (rows.length != ids.length) {
+      throw new IllegalArgumentException("rows of " + rows.length + " fields for a block of " + ids.length);
+    }
+    IdColumn[] mapped = new IdColumn[ids.length];
+    for (int f = 0; f < ids.length; f++) {
+      int n = ids[f].length();
+      IdColumn.Appender out = new IdColumn.Appender(n);
+      for (int k = 0; k < n; k++) {
+        int row = Arrays.binarySearch(rows[f], ids[f].get(k));
+        if (row < 0) {
+          throw new IllegalArgumentException("field " + f + ": row id " + ids[f].get(k) + " is not in the slice");
+        }
+        out.add(row);
+      }
+      mapped[f] = out.build();
+    }
+    return new ExampleBlock(labels, mapped, offsets);
+  }
+
   /** The same rows in another order: row i of the result is row {@code order[i]} (a permutation of the rows). */
   public ExampleBlock permuted(int[] order) {
     if (order.length != labels.length) {

@@ -44,6 +44,22 @@ class ExampleBlockTest {
   }
 
   @Test
+  void touchedRowsAndTheirLocalIdsCoverBagsAndEmptyBags() {
+    ExampleBlock block = ExampleBlock.of(List.of(
+        new Example(1, new int[][] {{70_000}, {5, 3, 5}}),
+        new Example(0, new int[][] {{12}, {}}),
+        new Example(0, new int[][] {{70_000}, {300}})), 2);
+    int[][] rows = block.touchedRows();
+    assertArrayEquals(new int[][] {{0, 12, 70_000}, {0, 3, 5, 300}}, rows);
+    ExampleBlock local = block.withRowsOf(rows);
+    assertArrayEquals(new int[][] {{2}, {2, 1, 2}}, local.example(0).ids());
+    assertArrayEquals(new int[][] {{1}, {0}}, local.example(1).ids()); // an empty bag is stored as the OOV row
+    assertArrayEquals(new int[][] {{2}, {3}}, local.example(2).ids());
+    assertEquals(block.label(0), local.label(0));
+    assertThrows(IllegalArgumentException.class, () -> block.withRowsOf(new int[][] {{0, 12}, {0, 3, 5, 300}}));
+  }
+
+  @Test
   void batchesMatchTheListOfExamplesInAnyOrder() {
     List<Example> list = examples(3000, 1); // past the builder's first capacity, so it grows
     ExampleBlock block = ExampleBlock.of(list, 3);

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.Example;
+import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.layers.EmbeddingTable;
@@ -29,9 +30,17 @@ class SliceTrainingTest {
     Vocabulary vocab = SyntheticClickLog.vocabulary(log.generate(4_000, 5, "train"), log.fields(), 2);
     // a partition's examples: fewer than the vocabulary, so the slice leaves most rows out
     List<Example> part = SyntheticClickLog.encode(log.generate(300, 6, "part"), vocab);
-    int[][] touched = touchedRows(part, vocab.numFields());
+    ExampleBlock block = ExampleBlock.of(part, vocab.numFields());
+    int[][] touched = block.touchedRows();
+    assertArrayEquals(touchedRows(part, vocab.numFields()), touched);
     Vocabulary slice = vocab.countsOnly().slice(touched);
-    List<Example> local = part.stream().map(e -> toLocal(e, touched)).toList();
+    ExampleBlock localBlock = block.withRowsOf(touched);
+    List<Example> local = new ArrayList<>();
+    for (int r = 0; r < localBlock.size(); r++) {
+      local.add(localBlock.example(r));
+      assertEquals(part.get(r).label(), local.get(r).label());
+      assertArrayEquals(toLocal(part.get(r), touched).ids(), local.get(r).ids(), "example " + r);
+    }
     for (EmbeddingVariant variant : List.of(EmbeddingVariant.FBE, EmbeddingVariant.AMTL)) {
       for (HeadType head : List.of(HeadType.DNN, HeadType.DEEPFM)) {
         String what = variant.key() + " under " + head;
