@@ -161,6 +161,29 @@ public final class FieldVocabulary {
     return new FieldVocabulary(name, sliceCounts, ids, stats);
   }
 
+  /**
+   * A slice built where no whole vocabulary exists (rows held by a shard): rows {@code globalIds} (ascending, OOV 0
+   * first) with their {@code counts}, and the whole field's {@code stats}.
+   */
+  public static FieldVocabulary sliceOf(String name, int[] globalIds, long[] counts, FieldStats stats) {
+    if (globalIds.length == 0 || globalIds[0] != OOV || counts.length != globalIds.length) {
+      throw new IllegalArgumentException("field '" + name + "': a slice of " + globalIds.length + " rows and "
+          + counts.length + " counts (expected as many, starting with the OOV row 0)");
+    }
+    for (int i = 1; i < globalIds.length; i++) {
+      if (globalIds[i] <= globalIds[i - 1] || globalIds[i] >= stats.rows()) {
+        throw new IllegalArgumentException("field '" + name + "': slice row " + i + " = " + globalIds[i]
+            + " (expected ascending ids below " + stats.rows() + ")");
+      }
+    }
+    return new FieldVocabulary(name, counts.clone(), globalIds.clone(), stats);
+  }
+
+  /** A row's id in the whole field, or null for a whole field: what a table over the slice starts its rows from. */
+  public java.util.function.IntUnaryOperator globalRows() {
+    return globalIds == null ? null : this::globalId;
+  }
+
   /** Row {@code id}'s id in the whole field (its rank by count): {@code id} itself unless this is a slice. */
   public int globalId(int id) {
     return globalIds == null ? id : globalIds[id];

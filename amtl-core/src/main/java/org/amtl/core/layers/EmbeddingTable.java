@@ -2,6 +2,7 @@ package org.amtl.core.layers;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.function.IntUnaryOperator;
 import org.amtl.core.util.IntSlotMap;
 import org.amtl.core.util.Seeds;
 import org.amtl.core.util.UniformStream;
@@ -26,6 +27,14 @@ public final class EmbeddingTable {
    * row-major values is element i of a {@link UniformStream}, so any range of rows can be built alone.
    */
   public EmbeddingTable(String name, int rows, int width, double initScale, long seed) {
+    this(name, rows, width, initScale, seed, null);
+  }
+
+  /**
+   * Rows of a larger table: row r starts as row {@code globalRow.applyAsInt(r)} of the table of the same name would
+   * (null: row r itself), so a table over a slice of the rows starts from the whole table's bits.
+   */
+  public EmbeddingTable(String name, int rows, int width, double initScale, long seed, IntUnaryOperator globalRow) {
     if (rows < 1 || width < 1) {
       throw new IllegalArgumentException("table '" + name + "': rows = " + rows + ", width = " + width
           + " (expected both >= 1)");
@@ -35,7 +44,14 @@ public final class EmbeddingTable {
     this.width = width;
     this.values = new float[Math.multiplyExact(rows, width)];
     this.accumulators = new float[values.length];
-    new UniformStream(Seeds.derive(seed, name)).fillSymmetric(values, 0, 0, values.length, initScale);
+    UniformStream stream = new UniformStream(Seeds.derive(seed, name));
+    if (globalRow == null) {
+      stream.fillSymmetric(values, 0, 0, values.length, initScale);
+    } else {
+      for (int r = 0; r < rows; r++) {
+        stream.fillSymmetric(values, r * width, (long) globalRow.applyAsInt(r) * width, width, initScale);
+      }
+    }
   }
 
   public String name() {

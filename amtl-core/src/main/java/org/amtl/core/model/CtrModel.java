@@ -58,6 +58,10 @@ public final class CtrModel {
     double initScale = config.getDouble(Keys.EMBEDDING_INIT);
     for (int f = 0; f < fields; f++) {
       FieldVocabulary fv = vocabulary.field(f);
+      if (fv.isSlice() && !variant.trainsOnSlices()) {
+        throw new IllegalArgumentException(Keys.EMBEDDING.name() + "=" + variant.key() + " does not train on a slice "
+            + "of a field's rows (field '" + fv.name() + "'): its rows share parameters laid out over the whole field");
+      }
       String name = "field" + f;
       FrequencyFeatures ff = FrequencyFeatures.of(fv, config.getInt(Keys.FREQUENCY_BUCKETS));
       frequency.add(ff);

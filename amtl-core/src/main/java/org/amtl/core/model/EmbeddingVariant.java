@@ -27,14 +27,14 @@ import org.amtl.core.layers.MdeEmbedding;
  */
 public enum EmbeddingVariant {
   /** Fixed-size embeddings: every value keeps d dims. */
-  FBE("fixed size d", StoredRow.PREFIX, false) {
+  FBE("fixed size d", StoredRow.PREFIX, false, true) {
     @Override
     FieldEmbedding create(Field f) {
       return new FixedEmbedding(f.table());
     }
   },
   /** Adaptively-masked twins-based layer: each value keeps a learned prefix of k_i dims. */
-  AMTL("masked, self-sizing", StoredRow.PREFIX, true) {
+  AMTL("masked, self-sizing", StoredRow.PREFIX, true, true) {
     @Override
     FieldEmbedding create(Field f) {
       AmtlConfig c = f.config();
@@ -45,7 +45,7 @@ public enum EmbeddingVariant {
     }
   },
   /** Mixed dimension embeddings: dims by frequency block, with projections to d. */
-  MDE("mixed dimensions by frequency block", StoredRow.PROJECTED, true) {
+  MDE("mixed dimensions by frequency block", StoredRow.PROJECTED, true, false) {
     @Override
     FieldEmbedding create(Field f) {
       return new MdeEmbedding(f.params(), f.name(), f.vocab().counts(), f.dim(), f.config().getInt(Keys.MDE_BLOCKS),
@@ -53,7 +53,7 @@ public enum EmbeddingVariant {
     }
   },
   /** AutoEmb: soft search over candidate dims, argmax kept. */
-  AUTOEMB("soft search over candidate dims", StoredRow.PROJECTED, true) {
+  AUTOEMB("soft search over candidate dims", StoredRow.PROJECTED, true, false) {
     @Override
     FieldEmbedding create(Field f) {
       return new AutoEmbEmbedding(f.params(), f.name(), f.features(), CtrModel.autoEmbCandidates(f.config(), f.dim()),
@@ -66,7 +66,7 @@ public enum EmbeddingVariant {
       int dim, double initScale, long seed) {
     /** The field's table of d-wide rows, named {@code <name>.emb}. */
     EmbeddingTable table() {
-      return new EmbeddingTable(name + ".emb", vocab.rows(), dim, initScale, seed);
+      return new EmbeddingTable(name + ".emb", vocab.rows(), dim, initScale, seed, vocab.globalRows());
     }
   }
 
@@ -84,11 +84,13 @@ public enum EmbeddingVariant {
   private final String summary;
   private final StoredRow storedRow;
   private final boolean dimPerRow;
+  private final boolean trainsOnSlices;
 
-  EmbeddingVariant(String summary, StoredRow storedRow, boolean dimPerRow) {
+  EmbeddingVariant(String summary, StoredRow storedRow, boolean dimPerRow, boolean trainsOnSlices) {
     this.summary = summary;
     this.storedRow = storedRow;
     this.dimPerRow = dimPerRow;
+    this.trainsOnSlices = trainsOnSlices;
   }
 
   /** Builds one field's embedding layer. */
@@ -110,6 +112,14 @@ public enum EmbeddingVariant {
    */
   public boolean hotStarts() {
     return storedRow == StoredRow.PREFIX;
+  }
+
+  /**
+   * Whether a model over a slice of the rows ({@code Vocabulary.slice}) trains them as the whole model would: true
+   * when a row's parameters are its own (MDE's blocks and AutoEmb's candidates are laid out over the whole field).
+   */
+  public boolean trainsOnSlices() {
+    return trainsOnSlices;
   }
 
   /** Whether rows differ in dim, so the table stores a dim byte per row beside the floats. */

@@ -22,7 +22,7 @@ final class FirstOrderWeights {
     this.fields = vocabulary.numFields();
     for (int f = 0; f < fields; f++) {
       weights.add(new FixedEmbedding(new EmbeddingTable("field" + f + ".wide", vocabulary.field(f).rows(), 1, 0.0,
-          seed)));
+          seed, vocabulary.field(f).globalRows())));
     }
   }
 

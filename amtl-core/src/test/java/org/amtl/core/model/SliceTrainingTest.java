@@ -2,6 +2,7 @@ package org.amtl.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.Example;
 import org.amtl.core.data.ExampleBlock;
+import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.layers.EmbeddingTable;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class SliceTrainingTest {
   @Test
-  void aSliceTrainsItsRowsAndTheDenseParametersToTheWholeModelsBits() {
+  void aSliceStartsFromAndTrainsItsRowsAndTheDenseParametersToTheWholeModelsBits() {
     SyntheticClickLog log = new SyntheticClickLog(3, 400, 1.1, 8, 3.0, 5);
     Vocabulary vocab = SyntheticClickLog.vocabulary(log.generate(4_000, 5, "train"), log.fields(), 2);
     // a partition's examples: fewer than the vocabulary, so the slice leaves most rows out
@@ -34,6 +36,15 @@ class SliceTrainingTest {
     int[][] touched = block.touchedRows();
     assertArrayEquals(touchedRows(part, vocab.numFields()), touched);
     Vocabulary slice = vocab.countsOnly().slice(touched);
+    for (int f = 0; f < vocab.numFields(); f++) { // as a shard builds it, from its rows' ids and counts
+      FieldVocabulary cut = slice.field(f);
+      FieldVocabulary built = FieldVocabulary.sliceOf(cut.name(), touched[f], cut.counts(), vocab.field(f).stats());
+      assertArrayEquals(cut.counts(), built.counts());
+      assertEquals(cut.stats(), built.stats());
+      for (int row = 0; row < touched[f].length; row++) {
+        assertEquals(touched[f][row], built.globalId(row));
+      }
+    }
     ExampleBlock localBlock = block.withRowsOf(touched);
     List<Example> local = new ArrayList<>();
     for (int r = 0; r < localBlock.size(); r++) {
@@ -49,12 +60,11 @@ class SliceTrainingTest {
         CtrModel whole = new CtrModel(config, vocab.countsOnly());
         CtrModel sliced = new CtrModel(config, slice);
         assertTrue(sliced.tables().get(0).rows() < whole.tables().get(0).rows() / 2, what + ": a real slice");
-        System.arraycopy(whole.params().values(), 0, sliced.params().values(), 0, whole.params().size());
-        forEachRow(whole, sliced, touched, (w, s, global, row) -> {
-          System.arraycopy(w.values(), global * w.width(), s.values(), row * s.width(), w.width());
-          System.arraycopy(w.accumulators(), global * w.width(), s.accumulators(), row * s.width(), w.width());
-        });
+        // nothing copied: the slice's rows and the dense parameters start from the whole model's bits
 
+        forEachRow(whole, sliced, touched, (w, s, global, row) -> assertArrayEquals(
+            Arrays.copyOfRange(w.values(), global * w.width(), (global + 1) * w.width()),
+            Arrays.copyOfRange(s.values(), row * s.width(), (row + 1) * s.width()), what + ": start of " + w.name()));
         new LocalTrainer(whole, 32).fit(part, 2, 7, null);
         new LocalTrainer(sliced, 32).fit(local, 2, 7, null);
 
@@ -77,6 +87,22 @@ class SliceTrainingTest {
             }
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void variantsWhoseRowsShareParametersAreRefusedOnASliceByName() {
+    SyntheticClickLog log = new SyntheticClickLog(2, 50, 1.1, 4, 3.0, 5);
+    Vocabulary vocab = SyntheticClickLog.vocabulary(log.generate(500, 5, "train"), log.fields(), 1);
+    Vocabulary slice = vocab.slice(new int[][] {{0, 1, 3}, {0, 2}});
+    for (EmbeddingVariant variant : EmbeddingVariant.values()) {
+      AmtlConfig config = AmtlConfig.defaults().with(Keys.EMBEDDING, variant).with(Keys.DIM, 8);
+      if (variant.trainsOnSlices()) {
+        assertEquals(3, new CtrModel(config, slice).embedding(0).rows());
+      } else {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CtrModel(config, slice));
+        assertTrue(e.getMessage().contains("model.embedding=" + variant.key()), e.getMessage());
       }
     }
   }
