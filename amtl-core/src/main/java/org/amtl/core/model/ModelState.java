@@ -296,6 +296,14 @@ public final class ModelState {
     return "the dense block (element " + i + ")";
   }
 
+  /**
+   * This state's dense part alone (values, optimizer state and steps), without rows: what the driver averages when
+   * the rows travel apart from it (sharded tables, {@link RowRecords}).
+   */
+  public ModelState withoutRows() {
+    return new ModelState(dense, optimizerState, optimizerSteps, List.of());
+  }
+
   public float[] dense() {
     return dense.clone();
   }
