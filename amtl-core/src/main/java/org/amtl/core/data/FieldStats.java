@@ -5,7 +5,7 @@ package org.amtl.core.data;
  * values' counts (0 for a field without one). What the frequency features need besides a row's own count and id,
  * so a model over a slice of the field's rows computes the same features as a model over all of them.
  */
-public record FieldStats(int rows, long minCount, long maxCount, long totalCount) {
+public record FieldStats(int rows, long minCount, long maxCount, long totalCount) implements java.io.Serializable {
   /** The statistics of a whole vocabulary. */
   public static FieldStats of(FieldVocabulary vocab) {
     long total = 0;

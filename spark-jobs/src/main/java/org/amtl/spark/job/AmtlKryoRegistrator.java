@@ -17,6 +17,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(RoundResult.class, new CodecSerializer<>(RoundResult::write, RoundResult::read));
     kryo.register(ExampleBlock.class, new CodecSerializer<>((b, out) -> b.write(out), ExampleBlock::read));
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
+    kryo.register(ShardRow.class, new CodecSerializer<>(ShardRow::write, ShardRow::read));
     // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)
     for (String name : SQL_TYPES) {
       try {

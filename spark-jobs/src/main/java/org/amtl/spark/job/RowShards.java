@@ -1,0 +1,189 @@
+package org.amtl.spark.job;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.data.ExampleBlock;
+import org.amtl.core.data.FieldStats;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.RowRecords;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import scala.Tuple2;
+
+/**
+ * Embedding rows as a sharded dataset, for tables no JVM can hold (in progress: the job does not use it yet). Rows
+ * are keyed by (field, id) and spread over shards in contiguous ranges of the fields' concatenated rows
+ * ({@link ShardPartitioner}); each shard builds its rows as the whole tables would start them (a model over the
+ * shard's slice of the rows). Each round, each data partition pulls exactly the rows its block touches
+ * ({@link #needs}, computed once per run) with their counts.
+ */
+public final class RowShards {
+  private RowShards() {}
+
+  /** The key of row {@code id} of field {@code field}. */
+  static long key(int field, int id) {
+    return (long) field << 32 | id;
+  }
+
+  static int field(long key) {
+    return (int) (key >>> 32);
+  }
+
+  static int id(long key) {
+    return (int) key;
+  }
+
+  /** Rows in contiguous ranges of the fields' concatenated rows: shard s holds global rows [s T / S, (s+1) T / S). */
+  static final class ShardPartitioner extends Partitioner {
+    private final long[] fieldStart;
+    private final long total;
+    private final int shards;
+
+    ShardPartitioner(List<FieldStats> fields, int shards) {
+      this.fieldStart = new long[fields.size()];
+      long t = 0;
+      for (int f = 0; f < fields.size(); f++) {
+        fieldStart[f] = t;
+        t += fields.get(f).rows();
+      }
+      this.total = t;
+      this.shards = shards;
+    }
+
+    @Override
+    public int numPartitions() {
+      return shards;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long k = (Long) key;
+      return (int) ((fieldStart[field(k)] + id(k)) * shards / total);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ShardPartitioner p && p.shards == shards && Arrays.equals(p.fieldStart, fieldStart)
+          && p.total == total;
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(fieldStart) * 31 + shards;
+    }
+  }
+
+  /**
+   * The initial rows: from the ids (rows f, v, id, count as {@link VocabularyIds} assigns them) plus each field's
+   * OOV row, each shard builds a model over its rows and reads them out, so every row starts with the bits the
+   * whole table gives it.
+   */
+  static JavaPairRDD<Long, ShardRow> init(Dataset<Row> ids, List<String> fieldNames, List<FieldStats> stats,
+      Map<String, String> config, int shards) {
+    ShardPartitioner partitioner = new ShardPartitioner(stats, shards);
+    JavaPairRDD<Long, Long> counts = ids.javaRDD()
+        .mapToPair(r -> new Tuple2<>(key(r.getInt(0), r.getInt(2)), r.getLong(3)));
+    List<Tuple2<Long, Long>> oov = new ArrayList<>();
+    for (int f = 0; f < fieldNames.size(); f++) {
+      oov.add(new Tuple2<>(key(f, FieldVocabulary.OOV), 0L));
+    }
+    JavaPairRDD<Long, Long> all = counts.union(JavaPairRDD.fromJavaRDD(
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ids.sparkSession().sparkContext())
+            .parallelize(oov, 1)));
+    return all.partitionBy(partitioner).mapPartitionsToPair(new ShardBuilder(fieldNames, stats, config), true);
+  }
+
+  /** A shard's (key, count) pairs -> its rows, built by a model over them. */
+  static final class ShardBuilder
+      implements org.apache.spark.api.java.function.PairFlatMapFunction<Iterator<Tuple2<Long, Long>>, Long, ShardRow> {
+    private final List<String> fieldNames;
+    private final List<FieldStats> stats;
+    private final Map<String, String> config;
+
+    ShardBuilder(List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
+      this.fieldNames = List.copyOf(fieldNames);
+      this.stats = List.copyOf(stats);
+      this.config = config;
+    }
+
+    @Override
+    public Iterator<Tuple2<Long, ShardRow>> call(Iterator<Tuple2<Long, Long>> pairs) {
+      List<Tuple2<Long, Long>> held = new ArrayList<>();
+      pairs.forEachRemaining(held::add);
+      held.sort((a, b) -> Long.compare(a._1(), b._1()));
+      int fields = fieldNames.size();
+      int[][] rows = new int[fields][];
+      long[][] counts = new long[fields][];
+      boolean[][] own = new boolean[fields][]; // false for an OOV row added only because a slice starts with it
+      int at = 0;
+      for (int f = 0; f < fields; f++) {
+        int from = at;
+        while (at < held.size() && field(held.get(at)._1()) == f) {
+          at++;
+        }
+        boolean hasOov = at > from && id(held.get(from)._1()) == FieldVocabulary.OOV;
+        int n = at - from + (hasOov ? 0 : 1);
+        rows[f] = new int[n];
+        counts[f] = new long[n];
+        own[f] = new boolean[n];
+        for (int i = from, r = hasOov ? 0 : 1; i < at; i++, r++) {
+          rows[f][r] = id(held.get(i)._1());
+          counts[f][r] = held.get(i)._2();
+          own[f][r] = true;
+        }
+      }
+      List<FieldVocabulary> slices = new ArrayList<>();
+      for (int f = 0; f < fields; f++) {
+        slices.add(FieldVocabulary.sliceOf(fieldNames.get(f), rows[f], counts[f], stats.get(f)));
+      }
+      AmtlConfig c = ExecutorModels.toConfig(config);
+      CtrModel model = new CtrModel(c, new Vocabulary(slices));
+      List<Tuple2<Long, ShardRow>> out = new ArrayList<>(held.size());
+      for (int f = 0; f < fields; f++) {
+        for (int r = 0; r < rows[f].length; r++) {
+          if (own[f][r]) {
+            long k = key(f, rows[f][r]);
+            out.add(new Tuple2<>(k, new ShardRow(k, counts[f][r], RowRecords.read(model, f, r))));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** Which data partition needs which row: (key, partition) for every row a partition's block touches. */
+  static JavaPairRDD<Long, Integer> needs(JavaRDD<ExampleBlock> blocks, ShardPartitioner partitioner) {
+    return blocks.mapPartitionsWithIndex((p, it) -> {
+      List<Tuple2<Long, Integer>> out = new ArrayList<>();
+      it.forEachRemaining(block -> {
+        int[][] rows = block.touchedRows();
+        for (int f = 0; f < rows.length; f++) {
+          for (int id : rows[f]) {
+            out.add(new Tuple2<>(key(f, id), p));
+          }
+        }
+      });
+      return out.iterator();
+    }, true).mapToPair(t -> t).partitionBy(partitioner);
+  }
+
+  /**
+   * The rows each data partition needs, delivered to it: partition p of the result holds the rows of
+   * {@code needs} for p, in no set order (a task sorts them by key).
+   */
+  static JavaPairRDD<Integer, ShardRow> pull(JavaPairRDD<Long, ShardRow> rows, JavaPairRDD<Long, Integer> needs,
+      int dataPartitions) {
+    return rows.join(needs).mapToPair(t -> new Tuple2<>(t._2()._2(), t._2()._1()))
+        .partitionBy(new HashPartitioner(dataPartitions));
+  }
+}

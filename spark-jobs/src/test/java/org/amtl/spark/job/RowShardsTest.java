@@ -1,0 +1,78 @@
+package org.amtl.spark.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.ExampleBlock;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.EmbeddingVariant;
+import org.amtl.core.model.HeadType;
+import org.amtl.core.model.RowRecords;
+import org.amtl.spark.LocalSparkTest;
+import org.amtl.spark.io.FieldSpec;
+import org.amtl.spark.io.InputStage;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sharded rows start as the whole tables do, and each data partition pulls exactly the rows its block
+ * touches, with their values, accumulators and counts, whatever the number of shards.
+ */
+class RowShardsTest extends LocalSparkTest {
+  @Test
+  void shardsStartAsTheWholeTablesAndEachPartitionPullsTheRowsItTouches() throws Exception {
+    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.SYNTHETIC_FIELDS, 4)
+        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
+        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L);
+    InputStage.Input input = InputStage.read(spark, config);
+    List<FieldSpec> fields = input.fields();
+    List<String> names = fields.stream().map(FieldSpec::name).toList();
+    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
+    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
+    CtrModel whole = new CtrModel(config, vocab.countsOnly());
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var shipped = ExecutorModels.ship(config);
+    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    List<ExampleBlock> collected = blocks.collect();
+    for (int shards : new int[] {1, 3, 7}) {
+      RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), names, ids.fields(), shipped, shards);
+      Map<Long, ShardRow> all = new TreeMap<>(rows.collectAsMap());
+      assertEquals(vocab.fields().stream().mapToInt(FieldVocabulary::rows).sum(), all.size(), shards + " shards");
+      for (ShardRow r : all.values()) {
+        int f = RowShards.field(r.key());
+        int id = RowShards.id(r.key());
+        assertEquals(vocab.field(f).count(id), r.count(), "count of field " + f + ", row " + id);
+        assertArrayEquals(RowRecords.read(whole, f, id), r.record(), shards + " shards: field " + f + ", row " + id);
+      }
+      List<String> pulled = RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3)
+          .mapPartitions(it -> {
+            List<Long> keys = new ArrayList<>();
+            it.forEachRemaining(t -> keys.add(t._2().key()));
+            keys.sort(null);
+            return List.of(keys.toString()).iterator(); // a string: what tasks return must be registered with Kryo
+          }, true).collect();
+      for (int p = 0; p < 3; p++) {
+        int[][] touched = collected.get(p).touchedRows();
+        List<Long> expected = new ArrayList<>();
+        for (int f = 0; f < touched.length; f++) {
+          for (int id : touched[f]) {
+            expected.add(RowShards.key(f, id));
+          }
+        }
+        assertEquals(expected.toString(), pulled.get(p), shards + " shards, partition " + p);
+      }
+    }
+    blocks.unpersist();
+  }
+}
