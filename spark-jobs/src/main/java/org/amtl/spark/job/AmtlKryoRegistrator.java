@@ -18,6 +18,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(ExampleBlock.class, new CodecSerializer<>((b, out) -> b.write(out), ExampleBlock::read));
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
     kryo.register(ShardRow.class, new CodecSerializer<>(ShardRow::write, ShardRow::read));
+    kryo.register(RowCopy.class, new CodecSerializer<>(RowCopy::write, RowCopy::read));
     // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)
     for (String name : SQL_TYPES) {
       try {

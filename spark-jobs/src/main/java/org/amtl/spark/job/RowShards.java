@@ -186,4 +186,112 @@ public final class RowShards {
     return rows.join(needs).mapToPair(t -> new Tuple2<>(t._2()._2(), t._2()._1()))
         .partitionBy(new HashPartitioner(dataPartitions));
   }
+
+  /** Each field's table widths in record order ({@code RowRecords.widths}), from a model over the OOV rows alone. */
+  static int[][] widths(Map<String, String> config, List<String> fieldNames, List<FieldStats> stats) {
+    List<FieldVocabulary> oovOnly = new ArrayList<>();
+    for (int f = 0; f < fieldNames.size(); f++) {
+      oovOnly.add(FieldVocabulary.sliceOf(fieldNames.get(f), new int[] {FieldVocabulary.OOV}, new long[] {0},
+          stats.get(f)));
+    }
+    CtrModel model = new CtrModel(ExecutorModels.toConfig(config), new Vocabulary(oovOnly));
+    int[][] widths = new int[fieldNames.size()][];
+    for (int f = 0; f < widths.length; f++) {
+      widths[f] = RowRecords.widths(model, f);
+    }
+    return widths;
+  }
+
+  /**
+   * One round's training on pulled rows: partition p trains a model over its block's slice (rows filled from the
+   * pull) on {@code order(p)} of its block, and returns a copy of every row it changed. (The dense part's exchange
+   * is the job's, as today; this returns the rows.)
+   */
+  static JavaRDD<RowCopy> train(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Integer, ShardRow> pulled,
+      List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
+    return blocks.zipPartitions(pulled.values(), new SliceTrainer(fieldNames, stats, config));
+  }
+
+  /** A partition's block and pulled rows -> the copies of the rows its training changed. */
+  static final class SliceTrainer
+      implements org.apache.spark.api.java.function.FlatMapFunction2<Iterator<ExampleBlock>, Iterator<ShardRow>,
+          RowCopy> {
+    private final List<String> fieldNames;
+    private final List<FieldStats> stats;
+    private final Map<String, String> config;
+
+    SliceTrainer(List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
+      this.fieldNames = List.copyOf(fieldNames);
+      this.stats = List.copyOf(stats);
+      this.config = config;
+    }
+
+    @Override
+    public Iterator<RowCopy> call(Iterator<ExampleBlock> blocks, Iterator<ShardRow> rowsIn) {
+      ExampleBlock block = blocks.next(); // the encoder makes one block per partition
+      List<ShardRow> pulled = new ArrayList<>();
+      rowsIn.forEachRemaining(pulled::add);
+      pulled.sort((a, b) -> Long.compare(a.key(), b.key()));
+      int[][] rows = block.touchedRows();
+      List<FieldVocabulary> slices = new ArrayList<>();
+      int at = 0;
+      for (int f = 0; f < rows.length; f++) {
+        long[] counts = new long[rows[f].length];
+        for (int r = 0; r < rows[f].length; r++, at++) {
+          if (at >= pulled.size() || pulled.get(at).key() != key(f, rows[f][r])) {
+            throw new IllegalStateException("field '" + fieldNames.get(f) + "': row " + rows[f][r]
+                + " was not pulled");
+          }
+          counts[r] = pulled.get(at).count();
+        }
+        slices.add(FieldVocabulary.sliceOf(fieldNames.get(f), rows[f], counts, stats.get(f)));
+      }
+      AmtlConfig c = ExecutorModels.toConfig(config);
+      CtrModel model = new CtrModel(c, new Vocabulary(slices));
+      at = 0;
+      for (int f = 0; f < rows.length; f++) {
+        for (int r = 0; r < rows[f].length; r++, at++) {
+          RowRecords.write(model, f, r, pulled.get(at).record());
+        }
+      }
+      model.clearTouched();
+      ExampleBlock local = block.withRowsOf(rows);
+      int[] order = new int[local.size()];
+      Arrays.setAll(order, i -> i);
+      new org.amtl.core.train.LocalTrainer(model, c.getInt(org.amtl.core.config.Keys.BATCH_SIZE))
+          .train(local, order, null);
+      int partition = org.apache.spark.TaskContext.getPartitionId();
+      List<RowCopy> out = new ArrayList<>();
+      for (int f = 0; f < rows.length; f++) {
+        for (int r = 0; r < rows[f].length; r++) {
+          int mask = RowRecords.touchedMask(model, f, r);
+          if (mask != 0) {
+            out.add(new RowCopy(key(f, rows[f][r]), partition, mask, RowRecords.read(model, f, r)));
+          }
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /**
+   * The rows after a round: each shard combines the copies of each of its rows in partition order
+   * ({@code RowRecords.mean}, the arithmetic of today's averaging); rows no partition changed stay as they were.
+   */
+  static JavaPairRDD<Long, ShardRow> combine(JavaPairRDD<Long, ShardRow> rows, JavaRDD<RowCopy> copies,
+      int[][] widths) {
+    JavaPairRDD<Long, RowCopy> keyed = copies.mapToPair(c -> new Tuple2<>(c.key(), c));
+    return rows.cogroup(keyed, rows.partitioner().get()).mapValues(t -> {
+      ShardRow current = t._1().iterator().next();
+      List<RowCopy> changed = new ArrayList<>();
+      t._2().forEach(changed::add);
+      if (changed.isEmpty()) {
+        return current;
+      }
+      changed.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      float[] mean = RowRecords.mean(current.record(), changed.stream().map(RowCopy::record).toList(),
+          changed.stream().mapToInt(RowCopy::mask).toArray(), widths[field(current.key())]);
+      return new ShardRow(current.key(), current.count(), mean);
+    });
+  }
 }

@@ -75,4 +75,58 @@ class RowShardsTest extends LocalSparkTest {
     }
     blocks.unpersist();
   }
+
+  /**
+   * One round through the shards (pull, train a slice per partition, push the changed rows, combine them per shard
+   * in partition order) leaves every row with the bits of today's round: whole copies trained on the same blocks
+   * and averaged by {@code ModelState.average}. With 1 and 3 shards, under DeepFM (two tables per field).
+   */
+  @Test
+  void aRoundThroughTheShardsEndsAtTheRowsOfWholeCopiesAveraged() throws Exception {
+    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.SYNTHETIC_FIELDS, 4)
+        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
+        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L)
+        .with(Keys.BATCH_SIZE, 64);
+    InputStage.Input input = InputStage.read(spark, config);
+    List<FieldSpec> fields = input.fields();
+    List<String> names = fields.stream().map(FieldSpec::name).toList();
+    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
+    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    var shipped = ExecutorModels.ship(config);
+    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    List<ExampleBlock> collected = blocks.collect();
+
+    CtrModel start = new CtrModel(config, vocab.countsOnly());
+    List<org.amtl.core.model.ModelState> copies = new ArrayList<>();
+    long[] weights = new long[collected.size()];
+    for (int p = 0; p < collected.size(); p++) {
+      CtrModel whole = new CtrModel(config, vocab.countsOnly());
+      whole.clearTouched();
+      int[] order = java.util.stream.IntStream.range(0, collected.get(p).size()).toArray();
+      weights[p] = new org.amtl.core.train.LocalTrainer(whole, 64).train(collected.get(p), order, null).examples();
+      copies.add(whole.snapshotTouched());
+    }
+    CtrModel today = new CtrModel(config, vocab.countsOnly());
+    today.load(org.amtl.core.model.ModelState.average(copies, weights));
+
+    for (int shards : new int[] {1, 3}) {
+      RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), names, ids.fields(), shipped, shards);
+      JavaRDD<RowCopy> pushed = RowShards.train(blocks,
+          RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3), names, ids.fields(), shipped);
+      Map<Long, ShardRow> after = RowShards.combine(rows, pushed,
+          RowShards.widths(shipped, names, ids.fields())).collectAsMap();
+      int changed = 0;
+      for (ShardRow r : after.values()) {
+        int f = RowShards.field(r.key());
+        int id = RowShards.id(r.key());
+        float[] expected = RowRecords.read(today, f, id);
+        changed += java.util.Arrays.equals(expected, RowRecords.read(start, f, id)) ? 0 : 1;
+        assertArrayEquals(expected, r.record(), shards + " shards: field " + f + ", row " + id);
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(changed > 100, "the round changed rows: " + changed);
+    }
+    blocks.unpersist();
+  }
 }
