@@ -13,20 +13,13 @@ record RowCopy(long key, int partition, int mask, float[] record) {
     out.writeLong(c.key);
     out.writeInt(c.partition);
     out.writeInt(c.mask);
-    out.writeInt(c.record.length);
-    for (float v : c.record) {
-      out.writeFloat(v);
-    }
+    ShardRow.writeFloats(c.record, out);
   }
 
   static RowCopy read(DataInputStream in) throws IOException {
     long key = in.readLong();
     int partition = in.readInt();
     int mask = in.readInt();
-    float[] record = new float[in.readInt()];
-    for (int i = 0; i < record.length; i++) {
-      record[i] = in.readFloat();
-    }
-    return new RowCopy(key, partition, mask, record);
+    return new RowCopy(key, partition, mask, ShardRow.readFloats(in));
   }
 }

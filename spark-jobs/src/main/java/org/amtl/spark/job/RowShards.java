@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FieldStats;
 import org.amtl.core.data.FieldVocabulary;
@@ -41,6 +40,28 @@ public final class RowShards {
 
   static int id(long key) {
     return (int) key;
+  }
+
+  /**
+   * What a shard or a training task needs to build a model over some rows: the fields' names and statistics, and
+   * the configuration (shipped as its explicit values).
+   */
+  record SliceSpec(List<String> fieldNames, List<FieldStats> stats, Map<String, String> config)
+      implements java.io.Serializable {
+    SliceSpec {
+      fieldNames = List.copyOf(fieldNames);
+      stats = List.copyOf(stats);
+      config = new java.util.HashMap<>(config);
+    }
+
+    /** A model over rows {@code rows[f]} of each field (ascending, OOV first), whose values have {@code counts}. */
+    CtrModel model(int[][] rows, long[][] counts) {
+      List<FieldVocabulary> slices = new ArrayList<>();
+      for (int f = 0; f < fieldNames.size(); f++) {
+        slices.add(FieldVocabulary.sliceOf(fieldNames.get(f), rows[f], counts[f], stats.get(f)));
+      }
+      return new CtrModel(ExecutorModels.toConfig(config), new Vocabulary(slices));
+    }
   }
 
   /** Rows in contiguous ranges of the fields' concatenated rows: shard s holds global rows [s T / S, (s+1) T / S). */
@@ -88,32 +109,27 @@ public final class RowShards {
    * OOV row, each shard builds a model over its rows and reads them out, so every row starts with the bits the
    * whole table gives it.
    */
-  static JavaPairRDD<Long, ShardRow> init(Dataset<Row> ids, List<String> fieldNames, List<FieldStats> stats,
-      Map<String, String> config, int shards) {
-    ShardPartitioner partitioner = new ShardPartitioner(stats, shards);
+  static JavaPairRDD<Long, ShardRow> init(Dataset<Row> ids, SliceSpec spec, int shards) {
+    ShardPartitioner partitioner = new ShardPartitioner(spec.stats(), shards);
     JavaPairRDD<Long, Long> counts = ids.javaRDD()
         .mapToPair(r -> new Tuple2<>(key(r.getInt(0), r.getInt(2)), r.getLong(3)));
     List<Tuple2<Long, Long>> oov = new ArrayList<>();
-    for (int f = 0; f < fieldNames.size(); f++) {
+    for (int f = 0; f < spec.fieldNames().size(); f++) {
       oov.add(new Tuple2<>(key(f, FieldVocabulary.OOV), 0L));
     }
     JavaPairRDD<Long, Long> all = counts.union(JavaPairRDD.fromJavaRDD(
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ids.sparkSession().sparkContext())
             .parallelize(oov, 1)));
-    return all.partitionBy(partitioner).mapPartitionsToPair(new ShardBuilder(fieldNames, stats, config), true);
+    return all.partitionBy(partitioner).mapPartitionsToPair(new ShardBuilder(spec), true);
   }
 
   /** A shard's (key, count) pairs -> its rows, built by a model over them. */
   static final class ShardBuilder
       implements org.apache.spark.api.java.function.PairFlatMapFunction<Iterator<Tuple2<Long, Long>>, Long, ShardRow> {
-    private final List<String> fieldNames;
-    private final List<FieldStats> stats;
-    private final Map<String, String> config;
+    private final SliceSpec spec;
 
-    ShardBuilder(List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
-      this.fieldNames = List.copyOf(fieldNames);
-      this.stats = List.copyOf(stats);
-      this.config = config;
+    ShardBuilder(SliceSpec spec) {
+      this.spec = spec;
     }
 
     @Override
@@ -121,7 +137,7 @@ public final class RowShards {
       List<Tuple2<Long, Long>> held = new ArrayList<>();
       pairs.forEachRemaining(held::add);
       held.sort((a, b) -> Long.compare(a._1(), b._1()));
-      int fields = fieldNames.size();
+      int fields = spec.fieldNames().size();
       int[][] rows = new int[fields][];
       long[][] counts = new long[fields][];
       boolean[][] own = new boolean[fields][]; // false for an OOV row added only because a slice starts with it
@@ -142,12 +158,7 @@ public final class RowShards {
           own[f][r] = true;
         }
       }
-      List<FieldVocabulary> slices = new ArrayList<>();
-      for (int f = 0; f < fields; f++) {
-        slices.add(FieldVocabulary.sliceOf(fieldNames.get(f), rows[f], counts[f], stats.get(f)));
-      }
-      AmtlConfig c = ExecutorModels.toConfig(config);
-      CtrModel model = new CtrModel(c, new Vocabulary(slices));
+      CtrModel model = spec.model(rows, counts);
       List<Tuple2<Long, ShardRow>> out = new ArrayList<>(held.size());
       for (int f = 0; f < fields; f++) {
         for (int r = 0; r < rows[f].length; r++) {
@@ -188,15 +199,17 @@ public final class RowShards {
   }
 
   /** Each field's table widths in record order ({@code RowRecords.widths}), from a model over the OOV rows alone. */
-  static int[][] widths(Map<String, String> config, List<String> fieldNames, List<FieldStats> stats) {
-    List<FieldVocabulary> oovOnly = new ArrayList<>();
-    for (int f = 0; f < fieldNames.size(); f++) {
-      oovOnly.add(FieldVocabulary.sliceOf(fieldNames.get(f), new int[] {FieldVocabulary.OOV}, new long[] {0},
-          stats.get(f)));
+  static int[][] widths(SliceSpec spec) {
+    int fields = spec.fieldNames().size();
+    int[][] oovOnly = new int[fields][];
+    long[][] zero = new long[fields][];
+    for (int f = 0; f < fields; f++) {
+      oovOnly[f] = new int[] {FieldVocabulary.OOV};
+      zero[f] = new long[1];
     }
-    CtrModel model = new CtrModel(ExecutorModels.toConfig(config), new Vocabulary(oovOnly));
-    int[][] widths = new int[fieldNames.size()][];
-    for (int f = 0; f < widths.length; f++) {
+    CtrModel model = spec.model(oovOnly, zero);
+    int[][] widths = new int[fields][];
+    for (int f = 0; f < fields; f++) {
       widths[f] = RowRecords.widths(model, f);
     }
     return widths;
@@ -208,22 +221,18 @@ public final class RowShards {
    * is the job's, as today; this returns the rows.)
    */
   static JavaRDD<RowCopy> train(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Integer, ShardRow> pulled,
-      List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
-    return blocks.zipPartitions(pulled.values(), new SliceTrainer(fieldNames, stats, config));
+      SliceSpec spec) {
+    return blocks.zipPartitions(pulled.values(), new SliceTrainer(spec));
   }
 
   /** A partition's block and pulled rows -> the copies of the rows its training changed. */
   static final class SliceTrainer
       implements org.apache.spark.api.java.function.FlatMapFunction2<Iterator<ExampleBlock>, Iterator<ShardRow>,
           RowCopy> {
-    private final List<String> fieldNames;
-    private final List<FieldStats> stats;
-    private final Map<String, String> config;
+    private final SliceSpec spec;
 
-    SliceTrainer(List<String> fieldNames, List<FieldStats> stats, Map<String, String> config) {
-      this.fieldNames = List.copyOf(fieldNames);
-      this.stats = List.copyOf(stats);
-      this.config = config;
+    SliceTrainer(SliceSpec spec) {
+      this.spec = spec;
     }
 
     @Override
@@ -233,21 +242,19 @@ public final class RowShards {
       rowsIn.forEachRemaining(pulled::add);
       pulled.sort((a, b) -> Long.compare(a.key(), b.key()));
       int[][] rows = block.touchedRows();
-      List<FieldVocabulary> slices = new ArrayList<>();
+      long[][] counts = new long[rows.length][];
       int at = 0;
       for (int f = 0; f < rows.length; f++) {
-        long[] counts = new long[rows[f].length];
+        counts[f] = new long[rows[f].length];
         for (int r = 0; r < rows[f].length; r++, at++) {
           if (at >= pulled.size() || pulled.get(at).key() != key(f, rows[f][r])) {
-            throw new IllegalStateException("field '" + fieldNames.get(f) + "': row " + rows[f][r]
+            throw new IllegalStateException("field '" + spec.fieldNames().get(f) + "': row " + rows[f][r]
                 + " was not pulled");
           }
-          counts[r] = pulled.get(at).count();
+          counts[f][r] = pulled.get(at).count();
         }
-        slices.add(FieldVocabulary.sliceOf(fieldNames.get(f), rows[f], counts, stats.get(f)));
       }
-      AmtlConfig c = ExecutorModels.toConfig(config);
-      CtrModel model = new CtrModel(c, new Vocabulary(slices));
+      CtrModel model = spec.model(rows, counts);
       at = 0;
       for (int f = 0; f < rows.length; f++) {
         for (int r = 0; r < rows[f].length; r++, at++) {
@@ -258,7 +265,7 @@ public final class RowShards {
       ExampleBlock local = block.withRowsOf(rows);
       int[] order = new int[local.size()];
       Arrays.setAll(order, i -> i);
-      new org.amtl.core.train.LocalTrainer(model, c.getInt(org.amtl.core.config.Keys.BATCH_SIZE))
+      new org.amtl.core.train.LocalTrainer(model, model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE))
           .train(local, order, null);
       int partition = org.apache.spark.TaskContext.getPartitionId();
       List<RowCopy> out = new ArrayList<>();

@@ -13,19 +13,28 @@ record ShardRow(long key, long count, float[] record) {
   static void write(ShardRow r, DataOutputStream out) throws IOException {
     out.writeLong(r.key);
     out.writeLong(r.count);
-    out.writeInt(r.record.length);
-    for (float v : r.record) {
+    writeFloats(r.record, out);
+  }
+
+  /** A record's length, then its floats. */
+  static void writeFloats(float[] record, DataOutputStream out) throws IOException {
+    out.writeInt(record.length);
+    for (float v : record) {
       out.writeFloat(v);
     }
+  }
+
+  static float[] readFloats(DataInputStream in) throws IOException {
+    float[] record = new float[in.readInt()];
+    for (int i = 0; i < record.length; i++) {
+      record[i] = in.readFloat();
+    }
+    return record;
   }
 
   static ShardRow read(DataInputStream in) throws IOException {
     long key = in.readLong();
     long count = in.readLong();
-    float[] record = new float[in.readInt()];
-    for (int i = 0; i < record.length; i++) {
-      record[i] = in.readFloat();
-    }
-    return new ShardRow(key, count, record);
+    return new ShardRow(key, count, readFloats(in));
   }
 }

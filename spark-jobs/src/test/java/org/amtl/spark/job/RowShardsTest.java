@@ -46,7 +46,7 @@ class RowShardsTest extends LocalSparkTest {
     List<ExampleBlock> collected = blocks.collect();
     for (int shards : new int[] {1, 3, 7}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), names, ids.fields(), shipped, shards);
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), new RowShards.SliceSpec(names, ids.fields(), shipped), shards);
       Map<Long, ShardRow> all = new TreeMap<>(rows.collectAsMap());
       assertEquals(vocab.fields().stream().mapToInt(FieldVocabulary::rows).sum(), all.size(), shards + " shards");
       for (ShardRow r : all.values()) {
@@ -112,11 +112,12 @@ class RowShardsTest extends LocalSparkTest {
 
     for (int shards : new int[] {1, 3}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), names, ids.fields(), shipped, shards);
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), new RowShards.SliceSpec(names, ids.fields(), shipped), shards);
       JavaRDD<RowCopy> pushed = RowShards.train(blocks,
-          RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3), names, ids.fields(), shipped);
+          RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3), new RowShards.SliceSpec(names, ids.fields(),
+          shipped));
       Map<Long, ShardRow> after = RowShards.combine(rows, pushed,
-          RowShards.widths(shipped, names, ids.fields())).collectAsMap();
+          RowShards.widths(new RowShards.SliceSpec(names, ids.fields(), shipped))).collectAsMap();
       int changed = 0;
       for (ShardRow r : after.values()) {
         int f = RowShards.field(r.key());
