@@ -129,12 +129,18 @@ public final class ExampleBlock {
    * training on this block needs ({@link Vocabulary#slice}).
    */
   public int[][] touchedRows() {
+    return touchedRows(0, labels.length);
+  }
+
+  /** {@link #touchedRows} of the examples {@code from..to-1} alone (a round's slice of the block). */
+  public int[][] touchedRows(int from, int to) {
     int[][] out = new int[ids.length][];
     for (int f = 0; f < ids.length; f++) {
-      int n = ids[f].length();
-      int[] all = new int[n + 1]; // all[0] stays the OOV row
-      for (int k = 0; k < n; k++) {
-        all[k + 1] = ids[f].get(k);
+      int start = offsets[f] == null ? from : offsets[f][from];
+      int end = offsets[f] == null ? to : offsets[f][to];
+      int[] all = new int[end - start + 1]; // all[0] stays the OOV row
+      for (int k = start; k < end; k++) {
+        all[k - start + 1] = ids[f].get(k);
       }
       Arrays.sort(all);
       int distinct = 0;
@@ -177,6 +183,11 @@ public final class ExampleBlock {
     if (order.length != labels.length) {
       throw new IllegalArgumentException("order of " + order.length + " rows for a block of " + labels.length);
     }
+    return selected(order);
+  }
+
+  /** Some rows in a given order: row i of the result is row {@code order[i]} (a round's slice, in its order). */
+  public ExampleBlock selected(int[] order) {
     byte[] outLabels = new byte[order.length];
     for (int i = 0; i < order.length; i++) {
       outLabels[i] = labels[order[i]];

@@ -57,6 +57,8 @@ class ExampleBlockTest {
     assertArrayEquals(new int[][] {{2}, {3}}, local.example(2).ids());
     assertEquals(block.label(0), local.label(0));
     assertThrows(IllegalArgumentException.class, () -> block.withRowsOf(new int[][] {{0, 12}, {0, 3, 5, 300}}));
+    assertArrayEquals(new int[][] {{0, 12, 70_000}, {0, 300}}, block.touchedRows(1, 3)); // a range of examples
+    assertArrayEquals(new int[][] {{0, 70_000}, {0, 3, 5}}, block.touchedRows(0, 1));
   }
 
   @Test

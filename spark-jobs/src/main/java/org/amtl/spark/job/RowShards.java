@@ -172,12 +172,18 @@ public final class RowShards {
     }
   }
 
-  /** Which data partition needs which row: (key, partition) for every row a partition's block touches. */
-  static JavaPairRDD<Long, Integer> needs(JavaRDD<ExampleBlock> blocks, ShardPartitioner partitioner) {
+  /**
+   * Which data partition needs which row in round {@code round}: (key, partition) for every row the round's slice
+   * of a partition's block touches ({@link TrainStage#roundRange}). The same for every epoch: computed once per
+   * slice of a run.
+   */
+  static JavaPairRDD<Long, Integer> needs(JavaRDD<ExampleBlock> blocks, ShardPartitioner partitioner, int round,
+      int slices) {
     return blocks.mapPartitionsWithIndex((p, it) -> {
       List<Tuple2<Long, Integer>> out = new ArrayList<>();
       it.forEachRemaining(block -> {
-        int[][] rows = block.touchedRows();
+        int[] range = TrainStage.roundRange(block.size(), round, slices);
+        int[][] rows = block.touchedRows(range[0], range[1]);
         for (int f = 0; f < rows.length; f++) {
           for (int id : rows[f]) {
             out.add(new Tuple2<>(key(f, id), p));
@@ -216,13 +222,14 @@ public final class RowShards {
   }
 
   /**
-   * One round's training on pulled rows: partition p trains a model over its block's slice (rows filled from the
-   * pull) on {@code order(p)} of its block, and returns a copy of every row it changed. (The dense part's exchange
+   * One round's training on pulled rows: partition p trains a model over the rows of its block's slice for the
+   * round (filled from the pull) on that slice in today's order ({@link TrainStage#roundOrder}), and returns a copy
+   * of every row it changed. (The dense part's exchange
    * is the job's, as today; this returns the rows.)
    */
   static JavaRDD<RowCopy> train(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Integer, ShardRow> pulled,
-      SliceSpec spec) {
-    return blocks.zipPartitions(pulled.values(), new SliceTrainer(spec));
+      SliceSpec spec, int round, int slices, long seed) {
+    return blocks.zipPartitions(pulled.values(), new SliceTrainer(spec, round, slices, seed));
   }
 
   /** A partition's block and pulled rows -> the copies of the rows its training changed. */
@@ -230,9 +237,15 @@ public final class RowShards {
       implements org.apache.spark.api.java.function.FlatMapFunction2<Iterator<ExampleBlock>, Iterator<ShardRow>,
           RowCopy> {
     private final SliceSpec spec;
+    private final int round;
+    private final int slices;
+    private final long seed;
 
-    SliceTrainer(SliceSpec spec) {
+    SliceTrainer(SliceSpec spec, int round, int slices, long seed) {
       this.spec = spec;
+      this.round = round;
+      this.slices = slices;
+      this.seed = seed;
     }
 
     @Override
@@ -241,7 +254,8 @@ public final class RowShards {
       List<ShardRow> pulled = new ArrayList<>();
       rowsIn.forEachRemaining(pulled::add);
       pulled.sort((a, b) -> Long.compare(a.key(), b.key()));
-      int[][] rows = block.touchedRows();
+      int[] range = TrainStage.roundRange(block.size(), round, slices);
+      int[][] rows = block.touchedRows(range[0], range[1]);
       long[][] counts = new long[rows.length][];
       int at = 0;
       for (int f = 0; f < rows.length; f++) {
@@ -262,12 +276,13 @@ public final class RowShards {
         }
       }
       model.clearTouched();
-      ExampleBlock local = block.withRowsOf(rows);
+      int partition = org.apache.spark.TaskContext.getPartitionId();
+      ExampleBlock local = block.selected(TrainStage.roundOrder(block.size(), partition, round, slices, seed))
+          .withRowsOf(rows);
       int[] order = new int[local.size()];
       Arrays.setAll(order, i -> i);
       new org.amtl.core.train.LocalTrainer(model, model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE))
           .train(local, order, null);
-      int partition = org.apache.spark.TaskContext.getPartitionId();
       List<RowCopy> out = new ArrayList<>();
       for (int f = 0; f < rows.length; f++) {
         for (int r = 0; r < rows[f].length; r++) {

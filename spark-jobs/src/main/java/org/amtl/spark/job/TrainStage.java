@@ -163,6 +163,22 @@ public final class TrainStage {
     return new Trained(stats, lastEvaluation);
   }
 
+  /**
+   * The rows of a partition's block that round {@code round} trains, in training order: slice round % slices of
+   * the block (contiguous), shuffled by a seed of the partition, the slice and the epoch.
+   */
+  static int[] roundOrder(int blockSize, int partition, int round, int slices, long seed) {
+    int[] range = roundRange(blockSize, round, slices);
+    return Shuffles.range(range[0], range[1], new Random(Seeds.derive(seed,
+        "slice-order-" + partition + "-" + (round % slices), round / slices)));
+  }
+
+  /** The first and the end row of the block's slice that round {@code round} trains. */
+  static int[] roundRange(int blockSize, int round, int slices) {
+    int slice = round % slices;
+    return new int[] {(int) ((long) slice * blockSize / slices), (int) ((long) (slice + 1) * blockSize / slices)};
+  }
+
   /** Trains one partition's slice of one round on the thread's copy of the published model. */
   static final class RoundTask implements Function2<Integer, Iterator<ExampleBlock>, Iterator<RoundResult>> {
     private final Broadcast<Vocabulary> counts;
@@ -185,11 +201,7 @@ public final class TrainStage {
     @Override
     public Iterator<RoundResult> call(Integer partition, Iterator<ExampleBlock> blocks) throws IOException {
       ExampleBlock block = blocks.next(); // the encoder makes one block per partition
-      int slice = round % slices;
-      int from = (int) ((long) slice * block.size() / slices);
-      int to = (int) ((long) (slice + 1) * block.size() / slices);
-      int[] order = Shuffles.range(from, to, new Random(Seeds.derive(seed, "slice-order-" + partition + "-" + slice,
-          round / slices)));
+      int[] order = roundOrder(block.size(), partition, round, slices, seed);
       try (ExecutorModels.Lease lease = ExecutorModels.holding(counts.id(), config, counts.value(), state)) {
         CtrModel model = lease.model();
         lease.changing();

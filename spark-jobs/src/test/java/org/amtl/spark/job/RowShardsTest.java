@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
  * touches, with their values, accumulators and counts, whatever the number of shards.
  */
 class RowShardsTest extends LocalSparkTest {
+  static final int ROUND = 5;
+  static final int SLICES = 4;
+
   @Test
   void shardsStartAsTheWholeTablesAndEachPartitionPullsTheRowsItTouches() throws Exception {
     AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.SYNTHETIC_FIELDS, 4)
@@ -55,7 +58,7 @@ class RowShardsTest extends LocalSparkTest {
         assertEquals(vocab.field(f).count(id), r.count(), "count of field " + f + ", row " + id);
         assertArrayEquals(RowRecords.read(whole, f, id), r.record(), shards + " shards: field " + f + ", row " + id);
       }
-      List<String> pulled = RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3)
+      List<String> pulled = RowShards.pull(rows, RowShards.needs(blocks, partitioner, 0, 1), 3)
           .mapPartitions(it -> {
             List<Long> keys = new ArrayList<>();
             it.forEachRemaining(t -> keys.add(t._2().key()));
@@ -78,8 +81,9 @@ class RowShardsTest extends LocalSparkTest {
 
   /**
    * One round through the shards (pull, train a slice per partition, push the changed rows, combine them per shard
-   * in partition order) leaves every row with the bits of today's round: whole copies trained on the same blocks
-   * and averaged by {@code ModelState.average}. With 1 and 3 shards, under DeepFM (two tables per field).
+   * in partition order) leaves every row with the bits of today's round: whole copies trained on the same slices of
+   * the same blocks in the same order and averaged by {@code ModelState.average}. Round 5 of 4 slices per epoch
+   * (the second epoch's second slice), with 1 and 3 shards, under DeepFM (two tables per field).
    */
   @Test
   void aRoundThroughTheShardsEndsAtTheRowsOfWholeCopiesAveraged() throws Exception {
@@ -103,7 +107,7 @@ class RowShardsTest extends LocalSparkTest {
     for (int p = 0; p < collected.size(); p++) {
       CtrModel whole = new CtrModel(config, vocab.countsOnly());
       whole.clearTouched();
-      int[] order = java.util.stream.IntStream.range(0, collected.get(p).size()).toArray();
+      int[] order = TrainStage.roundOrder(collected.get(p).size(), p, ROUND, SLICES, 42);
       weights[p] = new org.amtl.core.train.LocalTrainer(whole, 64).train(collected.get(p), order, null).examples();
       copies.add(whole.snapshotTouched());
     }
@@ -114,8 +118,8 @@ class RowShardsTest extends LocalSparkTest {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
       JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), new RowShards.SliceSpec(names, ids.fields(), shipped), shards);
       JavaRDD<RowCopy> pushed = RowShards.train(blocks,
-          RowShards.pull(rows, RowShards.needs(blocks, partitioner), 3), new RowShards.SliceSpec(names, ids.fields(),
-          shipped));
+          RowShards.pull(rows, RowShards.needs(blocks, partitioner, ROUND, SLICES), 3),
+          new RowShards.SliceSpec(names, ids.fields(), shipped), ROUND, SLICES, 42);
       Map<Long, ShardRow> after = RowShards.combine(rows, pushed,
           RowShards.widths(new RowShards.SliceSpec(names, ids.fields(), shipped))).collectAsMap();
       int changed = 0;
