@@ -50,12 +50,23 @@ public final class ModelState {
     this.tables = List.copyOf(tables);
   }
 
-  static ModelState capture(CtrModel model, boolean touchedOnly) {
+  /** The model's dense values and optimizer state alone, without rows (the sharded path: rows travel apart). */
+  public static ModelState denseOf(CtrModel model) {
+    return new ModelState(model.params().values().clone(), optimizerCopy(model), model.denseOptimizer().steps(),
+        List.of());
+  }
+
+  private static float[][] optimizerCopy(CtrModel model) {
     float[][] opt = model.denseOptimizer().state();
-    float[][] optCopy = new float[opt.length][];
+    float[][] copy = new float[opt.length][];
     for (int i = 0; i < opt.length; i++) {
-      optCopy[i] = opt[i].clone();
+      copy[i] = opt[i].clone();
     }
+    return copy;
+  }
+
+  static ModelState capture(CtrModel model, boolean touchedOnly) {
+    float[][] optCopy = optimizerCopy(model);
     List<TableRows> rows = new ArrayList<>();
     for (EmbeddingTable t : model.tables()) {
       int w = t.width();
@@ -83,8 +94,7 @@ public final class ModelState {
     for (TableRows tr : tables) {
       requireFinite(tr.values(), "table '" + tr.name() + "' value");
     }
-    System.arraycopy(dense, 0, target, 0, dense.length);
-    model.denseOptimizer().setState(optimizerState, optimizerSteps);
+    applyDenseTo(model);
     List<EmbeddingTable> modelTables = model.tables();
     check(tables.size() == modelTables.size(), "embedding tables", tables.size(), modelTables.size());
     for (int i = 0; i < tables.size(); i++) {
@@ -294,6 +304,15 @@ public final class ModelState {
       }
     }
     return "the dense block (element " + i + ")";
+  }
+
+  /** Sets the model's dense values and optimizer state from this state; its rows stay as they are. */
+  public void applyDenseTo(CtrModel model) {
+    float[] target = model.params().values();
+    check(dense.length == target.length, "dense parameters", dense.length, target.length);
+    requireFinite(dense, "dense value");
+    System.arraycopy(dense, 0, target, 0, dense.length);
+    model.denseOptimizer().setState(optimizerState, optimizerSteps);
   }
 
   /**

@@ -19,6 +19,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
     kryo.register(ShardRow.class, new CodecSerializer<>(ShardRow::write, ShardRow::read));
     kryo.register(RowCopy.class, new CodecSerializer<>(RowCopy::write, RowCopy::read));
+    kryo.register(RoundOutput.class, new CodecSerializer<>(RoundOutput::write, RoundOutput::read));
     // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)
     for (String name : SQL_TYPES) {
       try {

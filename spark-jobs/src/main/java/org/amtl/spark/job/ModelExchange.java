@@ -38,6 +38,11 @@ public final class ModelExchange implements Serializable {
       exchange.readInto(path, model);
     }
 
+    /** Loads a dense-only state ({@link #publishDense}) into a model over a slice of the rows. */
+    void loadDenseInto(CtrModel model) throws IOException {
+      exchange.readPart(path, ModelState::read).applyDenseTo(model);
+    }
+
     /** Names this state uniquely, also across runs that reuse a folder. */
     String key() {
       return exchange.id + " " + path;
@@ -61,6 +66,22 @@ public final class ModelExchange implements Serializable {
     write(file, (m, out) -> new StateStreams().write(m, false, out), model);
     fs().delete(new Path(dir, "model-" + (roundsDone - 1) + ".bin"), false);
     return new Published(this, file.toString(), roundsDone);
+  }
+
+  /**
+   * Driver, sharded tables: writes the dense state alone after {@code roundsDone} rounds (the rows live in the
+   * shards), and removes the one before.
+   */
+  Published publishDense(ModelState dense, int roundsDone) throws IOException {
+    Path file = new Path(dir, "dense-" + roundsDone + ".bin");
+    write(file, (st, out) -> st.write(out), dense);
+    fs().delete(new Path(dir, "dense-" + (roundsDone - 1) + ".bin"), false);
+    return new Published(this, file.toString(), roundsDone);
+  }
+
+  /** Task, sharded tables: writes a dense state (a slice model's, without rows); returns the file's path. */
+  String writeDense(ModelState dense, int round, int partition, long attempt) throws IOException {
+    return writePart(roundFolder(round), partition, attempt, (st, out) -> st.write(out), dense);
   }
 
   /** Task: writes the dense state and the rows changed since the last clear; returns the file's path. */

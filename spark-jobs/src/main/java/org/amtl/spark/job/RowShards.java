@@ -1,5 +1,6 @@
 package org.amtl.spark.job;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import org.amtl.core.data.FieldStats;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.ModelState;
 import org.amtl.core.model.RowRecords;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
@@ -17,6 +19,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -224,32 +227,34 @@ public final class RowShards {
   /**
    * One round's training on pulled rows: partition p trains a model over the rows of its block's slice for the
    * round (filled from the pull) on that slice in today's order ({@link TrainStage#roundOrder}), and returns a copy
-   * of every row it changed. (The dense part's exchange
-   * is the job's, as today; this returns the rows.)
+   * of every row it changed, and its result: what it trained on and the file of its dense state, which travels
+   * through the model exchange as today ({@code dense}: the driver's, loaded before training).
    */
-  static JavaRDD<RowCopy> train(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Integer, ShardRow> pulled,
-      SliceSpec spec, int round, int slices, long seed) {
-    return blocks.zipPartitions(pulled.values(), new SliceTrainer(spec, round, slices, seed));
+  static JavaRDD<RoundOutput> train(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Integer, ShardRow> pulled,
+      SliceSpec spec, ModelExchange.Published dense, int round, int slices, long seed) {
+    return blocks.zipPartitions(pulled.values(), new SliceTrainer(spec, dense, round, slices, seed));
   }
 
   /** A partition's block and pulled rows -> the copies of the rows its training changed. */
   static final class SliceTrainer
       implements org.apache.spark.api.java.function.FlatMapFunction2<Iterator<ExampleBlock>, Iterator<ShardRow>,
-          RowCopy> {
+          RoundOutput> {
     private final SliceSpec spec;
+    private final ModelExchange.Published dense;
     private final int round;
     private final int slices;
     private final long seed;
 
-    SliceTrainer(SliceSpec spec, int round, int slices, long seed) {
+    SliceTrainer(SliceSpec spec, ModelExchange.Published dense, int round, int slices, long seed) {
       this.spec = spec;
+      this.dense = dense;
       this.round = round;
       this.slices = slices;
       this.seed = seed;
     }
 
     @Override
-    public Iterator<RowCopy> call(Iterator<ExampleBlock> blocks, Iterator<ShardRow> rowsIn) {
+    public Iterator<RoundOutput> call(Iterator<ExampleBlock> blocks, Iterator<ShardRow> rowsIn) throws IOException {
       ExampleBlock block = blocks.next(); // the encoder makes one block per partition
       List<ShardRow> pulled = new ArrayList<>();
       rowsIn.forEachRemaining(pulled::add);
@@ -275,20 +280,25 @@ public final class RowShards {
           RowRecords.write(model, f, r, pulled.get(at).record());
         }
       }
+      dense.loadDenseInto(model);
       model.clearTouched();
       int partition = org.apache.spark.TaskContext.getPartitionId();
       ExampleBlock local = block.selected(TrainStage.roundOrder(block.size(), partition, round, slices, seed))
           .withRowsOf(rows);
       int[] order = new int[local.size()];
       Arrays.setAll(order, i -> i);
-      new org.amtl.core.train.LocalTrainer(model, model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE))
-          .train(local, order, null);
-      List<RowCopy> out = new ArrayList<>();
+      org.amtl.core.train.LocalTrainer.Result trained = new org.amtl.core.train.LocalTrainer(model,
+          model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE)).train(local, order, null);
+      String file = dense.exchange().writeDense(ModelState.denseOf(model), round, partition,
+          org.apache.spark.TaskContext.get().taskAttemptId());
+      List<RoundOutput> out = new ArrayList<>();
+      out.add(RoundOutput.of(new RoundResult(partition, trained.examples(), trained.steps(),
+          trained.examples() == 0 ? 0 : trained.meanLoss() * trained.examples(), file, "")));
       for (int f = 0; f < rows.length; f++) {
         for (int r = 0; r < rows[f].length; r++) {
           int mask = RowRecords.touchedMask(model, f, r);
           if (mask != 0) {
-            out.add(new RowCopy(key(f, rows[f][r]), partition, mask, RowRecords.read(model, f, r)));
+            out.add(RoundOutput.of(new RowCopy(key(f, rows[f][r]), partition, mask, RowRecords.read(model, f, r))));
           }
         }
       }
@@ -315,5 +325,27 @@ public final class RowShards {
           changed.stream().mapToInt(RowCopy::mask).toArray(), widths[field(current.key())]);
       return new ShardRow(current.key(), current.count(), mean);
     });
+  }
+
+  /** What a round through the shards gives the driver: each partition's result, in partition order, and the rows. */
+  record Round(List<RoundResult> results, JavaPairRDD<Long, ShardRow> rows) {}
+
+  /**
+   * One round through the shards: pull, train each partition's slice, combine the changed rows per shard. The
+   * rows after the round are cached and computed before the round's outputs are dropped; the caller drops
+   * {@code rows} once it holds the new ones.
+   */
+  static Round round(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Long, ShardRow> rows, JavaPairRDD<Long, Integer> needs,
+      SliceSpec spec, int[][] widths, ModelExchange.Published dense, int round, int slices, long seed) {
+    JavaRDD<RoundOutput> out = train(blocks, pull(rows, needs, blocks.getNumPartitions()), spec, dense, round,
+        slices, seed).persist(StorageLevel.MEMORY_AND_DISK());
+    List<RoundResult> results = new ArrayList<>(out.filter(o -> o.result() != null).map(RoundOutput::result)
+        .collect());
+    results.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+    JavaPairRDD<Long, ShardRow> next = combine(rows, out.filter(o -> o.copy() != null).map(RoundOutput::copy), widths)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    next.count();
+    out.unpersist();
+    return new Round(List.copyOf(results), next);
   }
 }

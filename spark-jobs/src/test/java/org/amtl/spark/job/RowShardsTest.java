@@ -102,26 +102,44 @@ class RowShardsTest extends LocalSparkTest {
     List<ExampleBlock> collected = blocks.collect();
 
     CtrModel start = new CtrModel(config, vocab.countsOnly());
+    float[] denseStart = start.params().values();
+    for (int i = 0; i < denseStart.length; i++) { // the driver's dense state is not the initial one: tasks load it
+      denseStart[i] *= 1.5f;
+    }
     List<org.amtl.core.model.ModelState> copies = new ArrayList<>();
     long[] weights = new long[collected.size()];
     for (int p = 0; p < collected.size(); p++) {
       CtrModel whole = new CtrModel(config, vocab.countsOnly());
+      whole.load(start.snapshot());
       whole.clearTouched();
       int[] order = TrainStage.roundOrder(collected.get(p).size(), p, ROUND, SLICES, 42);
       weights[p] = new org.amtl.core.train.LocalTrainer(whole, 64).train(collected.get(p), order, null).examples();
       copies.add(whole.snapshotTouched());
     }
     CtrModel today = new CtrModel(config, vocab.countsOnly());
+    today.load(start.snapshot());
     today.load(org.amtl.core.model.ModelState.average(copies, weights));
 
+    ModelExchange exchange = new ModelExchange(new org.apache.hadoop.fs.Path(dir.resolve("exchange").toUri()),
+        sc.hadoopConfiguration());
+    ModelExchange.Published dense = exchange.publishDense(org.amtl.core.model.ModelState.denseOf(start), ROUND);
+    RowShards.SliceSpec spec = new RowShards.SliceSpec(names, ids.fields(), shipped);
     for (int shards : new int[] {1, 3}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), new RowShards.SliceSpec(names, ids.fields(), shipped), shards);
-      JavaRDD<RowCopy> pushed = RowShards.train(blocks,
-          RowShards.pull(rows, RowShards.needs(blocks, partitioner, ROUND, SLICES), 3),
-          new RowShards.SliceSpec(names, ids.fields(), shipped), ROUND, SLICES, 42);
-      Map<Long, ShardRow> after = RowShards.combine(rows, pushed,
-          RowShards.widths(new RowShards.SliceSpec(names, ids.fields(), shipped))).collectAsMap();
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards);
+      RowShards.Round round = RowShards.round(blocks, rows, RowShards.needs(blocks, partitioner, ROUND, SLICES),
+          spec, RowShards.widths(spec), dense, ROUND, SLICES, 42);
+      List<org.amtl.core.model.ModelState> denseResults = new ArrayList<>();
+      long[] examples = new long[round.results().size()];
+      for (RoundResult r : round.results()) {
+        denseResults.add(exchange.readResult(r.stateFile()));
+        examples[r.partition()] = r.examples();
+      }
+      assertArrayEquals(weights, examples, "each partition trained its slice");
+      org.amtl.core.model.ModelState averaged = org.amtl.core.model.ModelState.average(denseResults, examples);
+      assertArrayEquals(today.snapshot().dense(), averaged.dense(), shards + " shards: dense parameters");
+      assertEquals(today.snapshot().optimizerSteps(), averaged.optimizerSteps());
+      Map<Long, ShardRow> after = round.rows().collectAsMap();
       int changed = 0;
       for (ShardRow r : after.values()) {
         int f = RowShards.field(r.key());
