@@ -256,30 +256,9 @@ public final class RowShards {
     @Override
     public Iterator<RoundOutput> call(Iterator<ExampleBlock> blocks, Iterator<ShardRow> rowsIn) throws IOException {
       ExampleBlock block = blocks.next(); // the encoder makes one block per partition
-      List<ShardRow> pulled = new ArrayList<>();
-      rowsIn.forEachRemaining(pulled::add);
-      pulled.sort((a, b) -> Long.compare(a.key(), b.key()));
       int[] range = TrainStage.roundRange(block.size(), round, slices);
       int[][] rows = block.touchedRows(range[0], range[1]);
-      long[][] counts = new long[rows.length][];
-      int at = 0;
-      for (int f = 0; f < rows.length; f++) {
-        counts[f] = new long[rows[f].length];
-        for (int r = 0; r < rows[f].length; r++, at++) {
-          if (at >= pulled.size() || pulled.get(at).key() != key(f, rows[f][r])) {
-            throw new IllegalStateException("field '" + spec.fieldNames().get(f) + "': row " + rows[f][r]
-                + " was not pulled");
-          }
-          counts[f][r] = pulled.get(at).count();
-        }
-      }
-      CtrModel model = spec.model(rows, counts);
-      at = 0;
-      for (int f = 0; f < rows.length; f++) {
-        for (int r = 0; r < rows[f].length; r++, at++) {
-          RowRecords.write(model, f, r, pulled.get(at).record());
-        }
-      }
+      CtrModel model = filled(spec, rows, rowsIn);
       dense.loadDenseInto(model);
       model.clearTouched();
       int partition = org.apache.spark.TaskContext.getPartitionId();
@@ -347,5 +326,68 @@ public final class RowShards {
     next.count();
     out.unpersist();
     return new Round(List.copyOf(results), next);
+  }
+
+  /**
+   * Scores the test split through the shards: each test partition pulls the rows its block touches
+   * ({@code testNeeds}: {@link #needs} of the test blocks with one slice), scores its block with a model over them and
+   * the driver's dense state, and writes its summaries to the exchange; the driver merges them in partition order,
+   * as {@link EvalStage#evaluate} does, so the figures are the same.
+   */
+  static EvalStage.Result evaluate(JavaRDD<ExampleBlock> test, JavaPairRDD<Long, ShardRow> rows,
+      JavaPairRDD<Long, Integer> testNeeds, SliceSpec spec, ModelExchange.Published dense, int buckets)
+      throws IOException {
+    String folder = "eval-" + dense.roundsDone();
+    List<String> files = test.zipPartitions(pull(rows, testNeeds, test.getNumPartitions()).values(),
+        (org.apache.spark.api.java.function.FlatMapFunction2<Iterator<ExampleBlock>, Iterator<ShardRow>, String>)
+            (blocks, pulled) -> {
+              ExampleBlock block = blocks.next(); // one block per partition
+              CtrModel model = filled(spec, block.touchedRows(), pulled);
+              dense.loadDenseInto(model);
+              org.amtl.core.train.LocalTrainer.Evaluation e = new org.amtl.core.train.LocalTrainer(model,
+                  model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE))
+                  .evaluate(block.withRowsOf(block.touchedRows()), buckets);
+              int partition = org.apache.spark.TaskContext.getPartitionId();
+              return List.of(dense.exchange().writePart(folder, partition,
+                  org.apache.spark.TaskContext.get().taskAttemptId(), EvalPart::write,
+                  new EvalPart(partition, e.summary(), e.perBucket()))).iterator();
+            }).collect();
+    org.amtl.core.metrics.EvalSummary summary = new org.amtl.core.metrics.EvalSummary();
+    org.amtl.core.metrics.BucketedAuc perBucket = new org.amtl.core.metrics.BucketedAuc(spec.fieldNames().size(),
+        buckets);
+    for (String file : files) { // partition order
+      EvalPart p = dense.exchange().readPart(file, EvalPart::read);
+      summary.merge(p.summary());
+      perBucket.merge(p.perBucket());
+    }
+    dense.exchange().remove(folder);
+    return new EvalStage.Result(summary, perBucket);
+  }
+
+  /** A model over {@code rows} (each field's, ascending, OOV first) holding the pulled rows' counts and records. */
+  static CtrModel filled(SliceSpec spec, int[][] rows, Iterator<ShardRow> rowsIn) {
+    List<ShardRow> pulled = new ArrayList<>();
+    rowsIn.forEachRemaining(pulled::add);
+    pulled.sort((a, b) -> Long.compare(a.key(), b.key()));
+    long[][] counts = new long[rows.length][];
+    int at = 0;
+    for (int f = 0; f < rows.length; f++) {
+      counts[f] = new long[rows[f].length];
+      for (int r = 0; r < rows[f].length; r++, at++) {
+        if (at >= pulled.size() || pulled.get(at).key() != key(f, rows[f][r])) {
+          throw new IllegalStateException("field '" + spec.fieldNames().get(f) + "': row " + rows[f][r]
+              + " was not pulled");
+        }
+        counts[f][r] = pulled.get(at).count();
+      }
+    }
+    CtrModel model = spec.model(rows, counts);
+    at = 0;
+    for (int f = 0; f < rows.length; f++) {
+      for (int r = 0; r < rows[f].length; r++, at++) {
+        RowRecords.write(model, f, r, pulled.get(at).record());
+      }
+    }
+    return model;
   }
 }

@@ -83,7 +83,8 @@ class RowShardsTest extends LocalSparkTest {
    * One round through the shards (pull, train a slice per partition, push the changed rows, combine them per shard
    * in partition order) leaves every row with the bits of today's round: whole copies trained on the same slices of
    * the same blocks in the same order and averaged by {@code ModelState.average}. Round 5 of 4 slices per epoch
-   * (the second epoch's second slice), with 1 and 3 shards, under DeepFM (two tables per field).
+   * (the second epoch's second slice), with 1 and 3 shards, under DeepFM (two tables per field). Then the test
+   * split scored through the shards gives today's evaluation of the averaged model.
    */
   @Test
   void aRoundThroughTheShardsEndsAtTheRowsOfWholeCopiesAveraged() throws Exception {
@@ -124,6 +125,9 @@ class RowShardsTest extends LocalSparkTest {
         sc.hadoopConfiguration());
     ModelExchange.Published dense = exchange.publishDense(org.amtl.core.model.ModelState.denseOf(start), ROUND);
     RowShards.SliceSpec spec = new RowShards.SliceSpec(names, ids.fields(), shipped);
+    JavaRDD<ExampleBlock> test = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 2, 43, "test");
+    EvalStage.Result expectedEval = EvalStage.evaluate(test, sc.broadcast(vocab.countsOnly()),
+        exchange.publish(today, 100), shipped, 8, fields.size());
     for (int shards : new int[] {1, 3}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
       JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards);
@@ -149,7 +153,24 @@ class RowShardsTest extends LocalSparkTest {
         assertArrayEquals(expected, r.record(), shards + " shards: field " + f + ", row " + id);
       }
       org.junit.jupiter.api.Assertions.assertTrue(changed > 100, "the round changed rows: " + changed);
+
+      // and the test split scored through the shards gives today's evaluation, figure for figure
+      ModelExchange.Published after1 = exchange.publishDense(averaged, 1000 + shards); // keeps round 5's state
+      EvalStage.Result sharded = RowShards.evaluate(test, round.rows(), RowShards.needs(test, partitioner, 0, 1),
+          spec, after1, 8);
+      assertEquals(expectedEval.summary().count(), sharded.summary().count());
+      assertEquals(expectedEval.summary().auc(), sharded.summary().auc(), 0.0, shards + " shards: AUC");
+      assertEquals(expectedEval.summary().logloss(), sharded.summary().logloss(), 0.0, shards + " shards: logloss");
+      assertEquals(expectedEval.summary().calibration(), sharded.summary().calibration(), 0.0);
+      for (int f = 0; f < fields.size(); f++) {
+        for (int b = 0; b < 8; b++) {
+          assertEquals(expectedEval.perBucket().auc(f, b), sharded.perBucket().auc(f, b), 0.0, "field " + f
+              + ", bucket " + b);
+        }
+      }
+      round.rows().unpersist();
     }
+    test.unpersist();
     blocks.unpersist();
   }
 }
