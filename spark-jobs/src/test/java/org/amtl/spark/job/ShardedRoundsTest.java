@@ -1,0 +1,71 @@
+package org.amtl.spark.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.ExampleBlock;
+import org.amtl.core.data.Vocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.EmbeddingVariant;
+import org.amtl.core.model.HeadType;
+import org.amtl.core.model.RowRecords;
+import org.amtl.spark.LocalSparkTest;
+import org.amtl.spark.io.FieldSpec;
+import org.amtl.spark.io.InputStage;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two epochs of four rounds with the rows in 3 shards end at today's model, to the bit: every row, every
+ * accumulator, the dense parameters and Adam's state, and every round's training loss.
+ */
+class ShardedRoundsTest extends LocalSparkTest {
+  @Test
+  void twoEpochsThroughTheShardsEndAtTodaysModel() throws Exception {
+    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 4_000).with(Keys.SYNTHETIC_FIELDS, 4)
+        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
+        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L)
+        .with(Keys.BATCH_SIZE, 64).with(Keys.EPOCHS, 2).with(Keys.ROUNDS_PER_EPOCH, 4);
+    InputStage.Input input = InputStage.read(spark, config);
+    List<FieldSpec> fields = input.fields();
+    List<String> names = fields.stream().map(FieldSpec::name).toList();
+    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
+    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    long[] perPartition = EncodeStage.count(blocks).perPartition();
+
+    CtrModel today = new CtrModel(config, vocab.countsOnly());
+    TrainStage.Trained expected = TrainStage.train(sc, today, blocks, perPartition, sc.broadcast(vocab.countsOnly()),
+        config, null, new org.apache.hadoop.fs.Path(dir.resolve("today").toUri()), (state, round, last) -> null,
+        new StageTimer());
+
+    RowShards.SliceSpec spec = new RowShards.SliceSpec(names, ids.fields(), ExecutorModels.ship(config));
+    ModelExchange exchange = new ModelExchange(new org.apache.hadoop.fs.Path(dir.resolve("sharded").toUri()),
+        sc.hadoopConfiguration());
+    JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
+        org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    ShardedRounds.Trained sharded = ShardedRounds.train(blocks, rows, spec, new RowShards.ShardPartitioner(ids.fields(),
+        3), config, exchange);
+
+    assertEquals(expected.rounds().stream().map(s -> s.trainLoss()).toList(),
+        sharded.rounds().stream().map(s -> s.trainLoss()).toList(), "training loss of every round");
+    assertArrayEquals(today.params().values(), sharded.dense().params().values(), "dense parameters");
+    assertArrayEquals(today.denseOptimizer().state(), sharded.dense().denseOptimizer().state(), "Adam state");
+    Map<Long, ShardRow> after = sharded.rows().collectAsMap();
+    assertEquals(vocab.fields().stream().mapToInt(f -> f.rows()).sum(), after.size());
+    for (ShardRow r : after.values()) {
+      int f = RowShards.field(r.key());
+      int id = RowShards.id(r.key());
+      assertArrayEquals(RowRecords.read(today, f, id), r.record(), "field " + f + ", row " + id);
+    }
+    sharded.rows().unpersist();
+    blocks.unpersist();
+  }
+}
