@@ -88,13 +88,11 @@ public final class ModelState {
   }
 
   void applyTo(CtrModel model) {
-    float[] target = model.params().values();
-    check(dense.length == target.length, "dense parameters", dense.length, target.length);
-    requireFinite(dense, "dense value");
+    checkDense(model);
     for (TableRows tr : tables) {
       requireFinite(tr.values(), "table '" + tr.name() + "' value");
     }
-    applyDenseTo(model);
+    copyDense(model);
     List<EmbeddingTable> modelTables = model.tables();
     check(tables.size() == modelTables.size(), "embedding tables", tables.size(), modelTables.size());
     for (int i = 0; i < tables.size(); i++) {
@@ -308,10 +306,18 @@ public final class ModelState {
 
   /** Sets the model's dense values and optimizer state from this state; its rows stay as they are. */
   public void applyDenseTo(CtrModel model) {
-    float[] target = model.params().values();
-    check(dense.length == target.length, "dense parameters", dense.length, target.length);
+    checkDense(model);
+    copyDense(model);
+  }
+
+  private void checkDense(CtrModel model) {
+    check(dense.length == model.params().values().length, "dense parameters", dense.length,
+        model.params().values().length);
     requireFinite(dense, "dense value");
-    System.arraycopy(dense, 0, target, 0, dense.length);
+  }
+
+  private void copyDense(CtrModel model) {
+    System.arraycopy(dense, 0, model.params().values(), 0, dense.length);
     model.denseOptimizer().setState(optimizerState, optimizerSteps);
   }
 

@@ -30,14 +30,23 @@ public final class EvalStage {
       Map<String, String> config, int buckets, int fields) throws IOException {
     String folder = EvalTask.folder(state);
     List<String> files = test.mapPartitionsWithIndex(new EvalTask(counts, state, config, buckets), true).collect();
+    return merge(state.exchange(), folder, files, fields, buckets);
+  }
+
+  /**
+   * The partitions' summaries ({@link EvalPart} files under {@code folder}, in partition order) merged; the folder
+   * is removed.
+   */
+  static Result merge(ModelExchange exchange, String folder, List<String> files, int fields, int buckets)
+      throws IOException {
     EvalSummary summary = new EvalSummary();
     BucketedAuc perBucket = new BucketedAuc(fields, buckets);
     for (String file : files) { // partition order
-      EvalPart p = state.exchange().readPart(file, EvalPart::read);
+      EvalPart p = exchange.readPart(file, EvalPart::read);
       summary.merge(p.summary());
       perBucket.merge(p.perBucket());
     }
-    state.exchange().remove(folder);
+    exchange.remove(folder);
     return new Result(summary, perBucket);
   }
 

@@ -352,16 +352,7 @@ public final class RowShards {
                   org.apache.spark.TaskContext.get().taskAttemptId(), EvalPart::write,
                   new EvalPart(partition, e.summary(), e.perBucket()))).iterator();
             }).collect();
-    org.amtl.core.metrics.EvalSummary summary = new org.amtl.core.metrics.EvalSummary();
-    org.amtl.core.metrics.BucketedAuc perBucket = new org.amtl.core.metrics.BucketedAuc(spec.fieldNames().size(),
-        buckets);
-    for (String file : files) { // partition order
-      EvalPart p = dense.exchange().readPart(file, EvalPart::read);
-      summary.merge(p.summary());
-      perBucket.merge(p.perBucket());
-    }
-    dense.exchange().remove(folder);
-    return new EvalStage.Result(summary, perBucket);
+    return EvalStage.merge(dense.exchange(), folder, files, spec.fieldNames().size(), buckets);
   }
 
   /** A model over {@code rows} (each field's, ascending, OOV first) holding the pulled rows' counts and records. */
