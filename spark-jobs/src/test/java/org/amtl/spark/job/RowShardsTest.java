@@ -13,8 +13,6 @@ import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
-import org.amtl.core.model.EmbeddingVariant;
-import org.amtl.core.model.HeadType;
 import org.amtl.core.model.RowRecords;
 import org.amtl.spark.LocalSparkTest;
 import org.amtl.spark.io.FieldSpec;
@@ -34,22 +32,15 @@ class RowShardsTest extends LocalSparkTest {
 
   @Test
   void shardsStartAsTheWholeTablesAndEachPartitionPullsTheRowsItTouches() throws Exception {
-    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.SYNTHETIC_FIELDS, 4)
-        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
-        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L);
-    InputStage.Input input = InputStage.read(spark, config);
-    List<FieldSpec> fields = input.fields();
-    List<String> names = fields.stream().map(FieldSpec::name).toList();
-    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
-    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
-    CtrModel whole = new CtrModel(config, vocab.countsOnly());
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    var shipped = ExecutorModels.ship(config);
-    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    ShardedFixture fx = ShardedFixture.of(spark, ShardedFixture.config(3_000));
+    Vocabulary vocab = fx.vocab();
+    VocabularyIds.Assigned ids = fx.ids();
+    JavaRDD<ExampleBlock> blocks = fx.blocks();
+    CtrModel whole = new CtrModel(fx.config(), vocab.countsOnly());
     List<ExampleBlock> collected = blocks.collect();
     for (int shards : new int[] {1, 3, 7}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), new RowShards.SliceSpec(names, ids.fields(), shipped), shards);
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), fx.spec(), shards);
       Map<Long, ShardRow> all = new TreeMap<>(rows.collectAsMap());
       assertEquals(vocab.fields().stream().mapToInt(FieldVocabulary::rows).sum(), all.size(), shards + " shards");
       for (ShardRow r : all.values()) {
@@ -88,18 +79,14 @@ class RowShardsTest extends LocalSparkTest {
    */
   @Test
   void aRoundThroughTheShardsEndsAtTheRowsOfWholeCopiesAveraged() throws Exception {
-    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.SYNTHETIC_FIELDS, 4)
-        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
-        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L)
-        .with(Keys.BATCH_SIZE, 64);
-    InputStage.Input input = InputStage.read(spark, config);
-    List<FieldSpec> fields = input.fields();
-    List<String> names = fields.stream().map(FieldSpec::name).toList();
-    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
-    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    ShardedFixture fx = ShardedFixture.of(spark, ShardedFixture.config(3_000).with(Keys.BATCH_SIZE, 64));
+    AmtlConfig config = fx.config();
+    Vocabulary vocab = fx.vocab();
+    VocabularyIds.Assigned ids = fx.ids();
+    List<FieldSpec> fields = fx.fields();
+    JavaSparkContext sc = fx.sc();
     var shipped = ExecutorModels.ship(config);
-    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    JavaRDD<ExampleBlock> blocks = fx.blocks();
     List<ExampleBlock> collected = blocks.collect();
 
     CtrModel start = new CtrModel(config, vocab.countsOnly());
@@ -124,8 +111,9 @@ class RowShardsTest extends LocalSparkTest {
     ModelExchange exchange = new ModelExchange(new org.apache.hadoop.fs.Path(dir.resolve("exchange").toUri()),
         sc.hadoopConfiguration());
     ModelExchange.Published dense = exchange.publishDense(org.amtl.core.model.ModelState.denseOf(start), ROUND);
-    RowShards.SliceSpec spec = new RowShards.SliceSpec(names, ids.fields(), shipped);
-    JavaRDD<ExampleBlock> test = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 2, 43, "test");
+    RowShards.SliceSpec spec = fx.spec();
+    JavaRDD<ExampleBlock> test = EncodeStage.encode(InputStage.read(spark, config).rows(), fields,
+        sc.broadcast(vocab), 2, 43, "test");
     EvalStage.Result expectedEval = EvalStage.evaluate(test, sc.broadcast(vocab.countsOnly()),
         exchange.publish(today, 100), shipped, 8, fields.size());
     for (int shards : new int[] {1, 3}) {

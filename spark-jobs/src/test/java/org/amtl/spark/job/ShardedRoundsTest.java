@@ -3,19 +3,14 @@ package org.amtl.spark.job;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
 import java.util.Map;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
-import org.amtl.core.model.EmbeddingVariant;
-import org.amtl.core.model.HeadType;
 import org.amtl.core.model.RowRecords;
 import org.amtl.spark.LocalSparkTest;
-import org.amtl.spark.io.FieldSpec;
-import org.amtl.spark.io.InputStage;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,17 +23,13 @@ import org.junit.jupiter.api.Test;
 class ShardedRoundsTest extends LocalSparkTest {
   @Test
   void twoEpochsThroughTheShardsEndAtTodaysModel() throws Exception {
-    AmtlConfig config = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, 4_000).with(Keys.SYNTHETIC_FIELDS, 4)
-        .with(Keys.SYNTHETIC_VALUES, 500).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
-        .with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.HEAD, HeadType.DEEPFM).with(Keys.MIN_COUNT, 2L)
-        .with(Keys.BATCH_SIZE, 64).with(Keys.EPOCHS, 2).with(Keys.ROUNDS_PER_EPOCH, 4);
-    InputStage.Input input = InputStage.read(spark, config);
-    List<FieldSpec> fields = input.fields();
-    List<String> names = fields.stream().map(FieldSpec::name).toList();
-    Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
-    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, FrequencyStage.counts(input.rows(), fields, 2), names);
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
+    ShardedFixture fx = ShardedFixture.of(spark, ShardedFixture.config(4_000).with(Keys.BATCH_SIZE, 64)
+        .with(Keys.EPOCHS, 2).with(Keys.ROUNDS_PER_EPOCH, 4));
+    AmtlConfig config = fx.config();
+    Vocabulary vocab = fx.vocab();
+    VocabularyIds.Assigned ids = fx.ids();
+    JavaSparkContext sc = fx.sc();
+    JavaRDD<ExampleBlock> blocks = fx.blocks();
     long[] perPartition = EncodeStage.count(blocks).perPartition();
 
     CtrModel today = new CtrModel(config, vocab.countsOnly());
@@ -46,7 +37,7 @@ class ShardedRoundsTest extends LocalSparkTest {
         config, null, new org.apache.hadoop.fs.Path(dir.resolve("today").toUri()), (state, round, last) -> null,
         new StageTimer());
 
-    RowShards.SliceSpec spec = new RowShards.SliceSpec(names, ids.fields(), ExecutorModels.ship(config));
+    RowShards.SliceSpec spec = fx.spec();
     ModelExchange exchange = new ModelExchange(new org.apache.hadoop.fs.Path(dir.resolve("sharded").toUri()),
         sc.hadoopConfiguration());
     JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
