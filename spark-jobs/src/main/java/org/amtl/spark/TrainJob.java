@@ -28,6 +28,7 @@ import org.amtl.spark.job.ExecutorModels;
 import org.amtl.spark.job.ExportStage;
 import org.amtl.spark.job.PreparedData;
 import org.amtl.spark.job.RunFolders;
+import org.amtl.spark.job.ShardedTraining;
 import org.amtl.spark.job.StageTimer;
 import org.amtl.spark.job.TrainStage;
 import org.apache.hadoop.conf.Configuration;
@@ -89,59 +90,72 @@ public final class TrainJob {
     String hotStartPath = config.get(Keys.HOT_START);
     TableReader hotStart = hotStartPath.isEmpty() ? null
         : HotStart.open(new Path(hotStartPath), hadoop);
+    if (config.get(Keys.TABLES) == Keys.TableMode.SHARDED) {
+      ShardedTraining.checkSupported(config); // before reading: a forced mode fails at once
+    }
 
     StageTimer timer = new StageTimer();
     PreparedData data = PreparedData.prepare(spark, config, timer);
-    Vocabulary vocab = data.vocab();
-    Broadcast<Vocabulary> counts = data.countsBroadcast();
     InputStage.Input input = data.input();
-    JavaRDD<ExampleBlock> train = data.train();
-    JavaRDD<ExampleBlock> test = data.test();
-    long[] trainCounts = data.trainCounts();
-    long trainRows = data.trainRows();
-    long testRows = data.testRows();
-
-    CtrModel model = new CtrModel(config, vocab);
-    if (hotStart != null) {
-      HotStart.Result carried = HotStart.apply(model, new Path(hotStartPath), hotStart);
-      LOG.info("hot start from {}: {}", Redaction.redactUris(hotStartPath), carried);
-      hotStart.close();
-    }
-    LOG.info(String.format(java.util.Locale.ROOT, "model: %,d dense parameters, %d tables; parameters and optimizer "
-        + "state %.1f MB per training copy", model.params().size(), model.tables().size(),
-        model.parameterAndOptimizerBytes() / 1e6));
-    Map<String, String> shipped = ExecutorModels.ship(config);
-    int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
-    Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
-        : new Checkpoints(new Path(config.get(Keys.OUTPUT_PATH)), runId,
-            Checkpoints.fingerprint(config, input, trainCounts, vocab), hadoop);
-    Path exchange = new Path(config.get(Keys.OUTPUT_PATH),
-        "." + runId + ".rounds");
-    boolean everyRound = config.getBoolean(Keys.EVAL_PER_ROUND);
-    TrainStage.Trained trained = TrainStage.train(sc, model, train, trainCounts, counts, config, checkpoints,
-        exchange, (state, round, last) -> last || everyRound
-            ? EvalStage.evaluate(test, counts, state, shipped, buckets, vocab.numFields()) : null, timer);
-    List<RoundStats> rounds = trained.rounds();
-    EvalStage.Result evaluation = trained.lastEvaluation();
-    timer.done("train: wrap up");
-    data.release();
-
-    sc.setJobDescription("AMTL publish");
-    ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), trainRows, testRows,
-        input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started);
-    Path out = ExportStage.publish(folders, model, config, rounds, evaluation, facts, hadoop);
-    if (checkpoints != null) {
-      checkpoints.clear();
+    ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), data.trainRows(),
+        data.testRows(), input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started,
+        data.placement().shards());
+    Path exchange = new Path(config.get(Keys.OUTPUT_PATH), "." + runId + ".rounds");
+    List<RoundStats> rounds;
+    EvalStage.Result evaluation;
+    ExportStage.Published published;
+    long modelBytes;
+    if (data.placement().sharded()) {
+      ShardedTraining.checkSupported(config);
+      ShardedTraining.Result result = ShardedTraining.trainAndPublish(data, config, folders, facts, exchange, timer);
+      data.release();
+      rounds = result.rounds();
+      evaluation = result.evaluation();
+      published = result.published();
+      modelBytes = data.placement().copyBytes();
+    } else {
+      Vocabulary vocab = data.vocab();
+      Broadcast<Vocabulary> counts = data.countsBroadcast();
+      CtrModel model = new CtrModel(config, vocab);
+      if (hotStart != null) {
+        HotStart.Result carried = HotStart.apply(model, new Path(hotStartPath), hotStart);
+        LOG.info("hot start from {}: {}", Redaction.redactUris(hotStartPath), carried);
+        hotStart.close();
+      }
+      LOG.info(String.format(java.util.Locale.ROOT, "model: %,d dense parameters, %d tables; parameters and "
+          + "optimizer state %.1f MB per training copy", model.params().size(), model.tables().size(),
+          model.parameterAndOptimizerBytes() / 1e6));
+      Map<String, String> shipped = ExecutorModels.ship(config);
+      int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
+      Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
+          : new Checkpoints(new Path(config.get(Keys.OUTPUT_PATH)), runId,
+              Checkpoints.fingerprint(config, input, data.trainCounts(), vocab), hadoop);
+      boolean everyRound = config.getBoolean(Keys.EVAL_PER_ROUND);
+      JavaRDD<ExampleBlock> test = data.test();
+      TrainStage.Trained trained = TrainStage.train(sc, model, data.train(), data.trainCounts(), counts, config,
+          checkpoints, exchange, (state, round, last) -> last || everyRound
+              ? EvalStage.evaluate(test, counts, state, shipped, buckets, vocab.numFields()) : null, timer);
+      rounds = trained.rounds();
+      evaluation = trained.lastEvaluation();
+      timer.done("train: wrap up");
+      data.release();
+      sc.setJobDescription("AMTL publish");
+      published = ExportStage.publish(folders, ExportStage.ofModel(model, config, hadoop), config, rounds,
+          evaluation, facts, hadoop);
+      if (checkpoints != null) {
+        checkpoints.clear();
+      }
+      modelBytes = model.parameterAndOptimizerBytes();
     }
     sc.setJobDescription(null);
     timer.done("publish");
     LOG.info(timer.summary());
-    Storage storage = model.storage();
+    Storage storage = published.table().storage();
+    Path out = published.folder();
     LOG.info("published {} (test AUC {}, storage {} of {} floats)", Redaction.redactUris(out.toString()),
-        evaluation.summary().auc(),
-        storage.totalKept(), storage.totalFixed());
+        evaluation.summary().auc(), storage.totalKept(), storage.totalFixed());
     return new Summary(Redaction.redactUris(out.toString()), evaluation.summary().auc(), evaluation.summary().logloss(),
-        evaluation.summary().calibration(), storage.ratio(), trainRows, testRows, rounds, timer.seconds(),
-        model.parameterAndOptimizerBytes(), data.cachedBytes());
+        evaluation.summary().calibration(), storage.ratio(), data.trainRows(), data.testRows(), rounds,
+        timer.seconds(), modelBytes, data.cachedBytes());
   }
 }

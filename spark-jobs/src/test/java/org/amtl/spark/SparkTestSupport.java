@@ -49,9 +49,14 @@ public final class SparkTestSupport {
         .with(Keys.OUTPUT_RUN_ID, runId);
   }
 
+  /** The manifest of a published table. */
+  public static JsonNode manifest(Path table) throws IOException {
+    return Manifest.read(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration());
+  }
+
   /** The manifest without its run section (run id, timestamps, timings): equal for equal runs. */
   public static JsonNode withoutRun(Path table) throws IOException {
-    ObjectNode m = (ObjectNode) Manifest.read(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration());
+    ObjectNode m = (ObjectNode) manifest(table);
     m.remove("run");
     return m;
   }

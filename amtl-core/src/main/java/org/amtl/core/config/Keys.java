@@ -133,6 +133,18 @@ public final class Keys {
   public static final ConfigKey<Integer> CHECKPOINT_INTERVAL = add(intKey("train.checkpointInterval", 1,
       "Write a checkpoint every this many rounds under <output.path>/.<runId>.checkpoint/; a rerun with the same "
           + "run id resumes from the last one. 0 turns checkpoints off.", 0, 1_000_000));
+  public static final ConfigKey<TableMode> TABLES = add(enumKey("train.tables", TableMode.class, TableMode.AUTO,
+      "Where the embedding rows live while training. broadcast: every task holds the whole model (fastest while it "
+          + "fits). sharded: the rows are a Spark dataset in train.shards shards and each task pulls only the rows "
+          + "its slice touches, so no JVM holds the whole table. auto: sharded when a field's rows x width reach "
+          + "2^31 floats or one training copy would exceed train.tables.taskMemoryShare of an executor's memory per "
+          + "task; broadcast otherwise. Both publish the same bytes."));
+  public static final ConfigKey<Integer> SHARDS = add(intKey("train.shards", 0,
+      "Shards of the embedding rows when train.tables is sharded; 0: one per 2M rows x 32 dims (at least "
+          + "train.partitions).", 0, 1_000_000));
+  public static final ConfigKey<Double> TASK_MEMORY_SHARE = add(doubleKey("train.tables.taskMemoryShare", 0.25,
+      "The share of an executor's memory per task (spark.executor.memory / spark.executor.cores) that one training "
+          + "copy of the whole model may take before train.tables=auto shards the rows.", 0, true, 1));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 
@@ -150,6 +162,9 @@ public final class Keys {
       "Run id, the name of the published folder, one level under output.path. Empty: the start time, "
           + "yyyyMMdd-HHmmss (UTC).",
       "([A-Za-z0-9][A-Za-z0-9._-]{0,199})?", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));
+  public static final ConfigKey<Integer> ROWS_PER_PART = add(intKey("output.rowsPerPart", 1_000_000,
+      "Rows per Parquet file of a field's published embeddings: part k holds row ids [k R, (k + 1) R).", 1,
+      Integer.MAX_VALUE));
   public static final ConfigKey<Boolean> OUTPUT_OVERWRITE = add(boolKey("output.overwrite", false,
       "Replace an existing published run with the same id (otherwise the job stops before reading input). A "
           + "folder that holds no run published by this job is never replaced."));
@@ -206,6 +221,9 @@ public final class Keys {
 
   /** What the AMTL storage penalty averages over. */
   public enum BudgetUnit { LOOKUP, ROW }
+
+  /** Where the embedding rows live while training ({@link #TABLES}). */
+  public enum TableMode { AUTO, BROADCAST, SHARDED }
 
   /** How rows are split into train and test. */
   public enum SplitMode { RANDOM, TIME }

@@ -12,13 +12,13 @@ public record DimsByFrequency(String[] fields, double[][] meanPerField, double[]
     int fields = model.numFields();
     String[] names = new String[fields];
     double[][] perField = new double[fields][];
-    double[] allSum = new double[buckets];
+    long[] allSum = new long[buckets];
     long[] allN = new long[buckets];
     int[][] kept = model.keptDims();
     for (int f = 0; f < fields; f++) {
       names[f] = model.vocabulary().field(f).name();
       FrequencyFeatures ff = FrequencyFeatures.of(model.vocabulary().field(f), buckets);
-      double[] sum = new double[buckets];
+      long[] sum = new long[buckets];
       long[] n = new long[buckets];
       for (int id = 1; id < kept[f].length; id++) {
         int b = ff.bucket(id);
@@ -37,10 +37,11 @@ public record DimsByFrequency(String[] fields, double[][] meanPerField, double[]
     return of(model, buckets).meanAllFields();
   }
 
-  private static double[] means(double[] sum, long[] n) {
+  /** sum[b] / n[b] per bucket; NaN where n[b] = 0. */
+  public static double[] means(long[] sum, long[] n) {
     double[] mean = new double[sum.length];
     for (int b = 0; b < sum.length; b++) {
-      mean[b] = n[b] == 0 ? Double.NaN : sum[b] / n[b];
+      mean[b] = n[b] == 0 ? Double.NaN : (double) sum[b] / n[b];
     }
     return mean;
   }

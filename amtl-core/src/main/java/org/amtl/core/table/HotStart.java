@@ -76,7 +76,7 @@ public final class HotStart {
       FieldVocabulary vocab = model.vocabulary().field(f);
       TableReader.FieldRows old = table.field(fields.get(f));
       EmbeddingTable rows = model.embedding(f).tables().get(0);
-      TableReader.DenseTensor oldWide = wide.isEmpty() ? null : dense.get(wide.get(f).name());
+      boolean weights = !wide.isEmpty() && old.hasWeights();
       for (int id = 0; id < vocab.rows(); id++) {
         int oldId = id == FieldVocabulary.OOV ? FieldVocabulary.OOV : old.idOf(vocab.value(id));
         if (id != FieldVocabulary.OOV && oldId == FieldVocabulary.OOV) {
@@ -85,8 +85,8 @@ public final class HotStart {
         }
         float[] v = old.vector(oldId);
         System.arraycopy(v, 0, rows.values(), id * rows.width(), v.length);
-        if (oldWide != null && oldWide.cols() == 1 && oldId < oldWide.rows()) {
-          wide.get(f).values()[id] = oldWide.values()[oldId];
+        if (weights) {
+          wide.get(f).values()[id] = old.weight(oldId);
         }
         copied++;
       }

@@ -81,8 +81,9 @@ public final class Manifest {
         throw new IOException(p + ": format name '" + name + "' (expected '" + TableFormat.NAME + "')");
       }
       int version = m.path("format").path("version").asInt(-1);
-      if (version != TableFormat.VERSION) {
-        throw new IOException(p + ": table format version " + version + " (expected " + TableFormat.VERSION + ")");
+      if (version < TableFormat.OLDEST_READABLE || version > TableFormat.VERSION) {
+        throw new IOException(p + ": table format version " + version + " (expected " + TableFormat.OLDEST_READABLE
+            + " to " + TableFormat.VERSION + ")");
       }
       return m;
     }

@@ -8,73 +8,68 @@ import java.util.Properties;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.config.Redaction;
-import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
-import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.Storage;
 import org.amtl.core.train.RoundStats;
 
 /**
- * Builds a run's {@value TableFormat#MANIFEST} (docs/table-format.md) from the trained model, its configuration,
+ * Builds a run's {@value TableFormat#MANIFEST} (docs/table-format.md) from the summary of its table, its configuration,
  * the per-round figures, the test evaluation and the facts of the run; {@link Manifest} writes, reads and verifies
  * it. Configuration values and paths pass {@link Redaction}.
  */
 public final class ManifestBuilder {
   /**
    * What the manifest records besides the model: the run id, the input paths (empty for a generated log) and rows,
-   * whether each field is a list of values, the hot-start table (empty for none) and the start time.
+   * whether each field is a list of values, the hot-start table (empty for none), the start time, and where the
+   * rows lived while training ({@code shards}: 0 when every task held them all).
    */
   public record RunFacts(String runId, List<String> inputPaths, long trainRows, long testRows,
-      List<Boolean> listFields, String hotStart, long startedAtMillis) {}
+      List<Boolean> listFields, String hotStart, long startedAtMillis, int shards) {}
 
   private ManifestBuilder() {}
 
-  /** The manifest of a run, without its {@code files} list and finishing time, which the publisher adds. */
-  public static ObjectNode build(CtrModel model, AmtlConfig config, List<RoundStats> rounds, EvalSummary test,
+  /**
+   * The manifest of a run whose table {@code table} summarises, without its {@code files} list and finishing time,
+   * which the publisher adds.
+   */
+  public static ObjectNode build(TableSummary table, AmtlConfig config, List<RoundStats> rounds, EvalSummary test,
       BucketedAuc perBucket, RunFacts facts) {
     ObjectNode m = Manifest.JSON.createObjectNode();
     m.putObject("format").put("name", TableFormat.NAME).put("version", TableFormat.VERSION);
-    Storage storage = model.storage();
+    Storage storage = table.storage();
     m.putObject("model")
         .put("embedding", config.get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT))
         .put("head", config.get(Keys.HEAD).name().toLowerCase(java.util.Locale.ROOT))
-        .put("maxDim", model.dim())
+        .put("maxDim", table.maxDim())
         .put("denseParameters", storage.denseFloats());
     ArrayNode fields = m.putArray("fields");
-    int[][] kept = model.keptDims();
-    long rows = 0;
-    for (int f = 0; f < model.numFields(); f++) {
-      FieldVocabulary fv = model.vocabulary().field(f);
+    for (int f = 0; f < table.fields().size(); f++) {
+      TableSummary.Field field = table.fields().get(f);
       ObjectNode e = fields.addObject();
-      e.put("name", fv.name()).put("list", facts.listFields().get(f)).put("rows", fv.rows())
-          .put("vocabulary", fv.size()).put("keptFloats", storage.keptFloats()[f])
-          .put("fixedFloats", storage.fixedFloats()[f]);
-      int[] histogram = new int[model.dim() + 1];
-      for (int k : kept[f]) {
-        histogram[k]++;
-      }
+      e.put("name", field.name()).put("list", facts.listFields().get(f)).put("rows", field.rows())
+          .put("vocabulary", field.vocabulary()).put("parts", field.parts())
+          .put("keptFloats", storage.keptFloats()[f]).put("fixedFloats", storage.fixedFloats()[f]);
       ObjectNode h = e.putObject("dimHistogram");
-      for (int d = 1; d < histogram.length; d++) {
-        if (histogram[d] > 0) {
-          h.put(Integer.toString(d), histogram[d]);
+      for (int d = 1; d < field.dimRows().length; d++) {
+        if (field.dimRows()[d] > 0) {
+          h.put(Integer.toString(d), field.dimRows()[d]);
         }
       }
-      rows += fv.rows();
     }
     m.putObject("storage")
         .put("keptFloats", storage.totalKept())
         .put("fixedFloats", storage.totalFixed())
         .put("ratio", storage.ratio())
         // floats, plus one byte of dim per row where dims vary (not for fixed-size tables)
-        .put("keptBytes", storage.totalKept() * 4 + (config.get(Keys.EMBEDDING).dimPerRow() ? rows : 0))
+        .put("keptBytes", storage.totalKept() * 4 + (config.get(Keys.EMBEDDING).dimPerRow() ? table.rows() : 0))
         .put("fixedBytes", storage.totalFixed() * 4);
     ObjectNode metrics = m.putObject("metrics");
     metrics.putObject("test").put("auc", test.auc()).put("logloss", test.logloss())
         .put("calibration", test.calibration()).put("examples", test.count());
     ObjectNode byBucket = metrics.putObject("aucByFrequencyBucket");
-    for (int f = 0; f < model.numFields(); f++) {
-      ObjectNode fieldNode = byBucket.putObject(model.vocabulary().field(f).name());
+    for (int f = 0; f < table.fields().size(); f++) {
+      ObjectNode fieldNode = byBucket.putObject(table.fields().get(f).name());
       for (int b = 0; b < perBucket.buckets(); b++) {
         long n = perBucket.count(f, b);
         if (n > 0) {
@@ -115,7 +110,8 @@ public final class ManifestBuilder {
       m.putObject("hotStart").put("path", Redaction.redactUris(facts.hotStart()));
     }
     ObjectNode run = m.putObject("run");
-    run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis());
+    run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis())
+        .put("tables", facts.shards() == 0 ? "broadcast" : "sharded").put("shards", facts.shards());
     ArrayNode seconds = run.putArray("roundSeconds");
     rounds.forEach(r -> seconds.add(r.seconds()));
     return m;

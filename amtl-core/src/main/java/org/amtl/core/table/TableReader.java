@@ -25,12 +25,14 @@ public final class TableReader implements Closeable {
     private final String[] values;
     private final long[] counts;
     private final float[][] vectors;
+    private final float[] weights;
     private final Map<String, Integer> index = new HashMap<>();
 
-    FieldRows(String[] values, long[] counts, float[][] vectors) {
+    FieldRows(String[] values, long[] counts, float[][] vectors, float[] weights) {
       this.values = values;
       this.counts = counts;
       this.vectors = vectors;
+      this.weights = weights;
       for (int id = 1; id < values.length; id++) {
         index.put(values[id], id);
       }
@@ -60,6 +62,16 @@ public final class TableReader implements Closeable {
 
     public float[] vector(int id) {
       return vectors[id].clone();
+    }
+
+    /** Whether the rows hold first-order weights (tables of DeepFM and Wide&amp;Deep). */
+    public boolean hasWeights() {
+      return weights != null;
+    }
+
+    /** The first-order weight of row id; only when {@link #hasWeights}. */
+    public float weight(int id) {
+      return weights[id];
     }
   }
 
@@ -146,38 +158,62 @@ public final class TableReader implements Closeable {
     return out;
   }
 
+  /**
+   * Reads a field's parts (version 1: one part, and the first-order weights as dense tensors
+   * {@code field<N>.wide}), checking that their row ids run 0..n-1 in order.
+   */
   private FieldRows readField(String field) throws IOException {
-    Path file = new Path(dir, TableFormat.embeddingFile(field));
-    List<Group> groups = new ArrayList<>();
-    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-      for (Group g; (g = r.read()) != null; ) {
-        groups.add(g);
+    int index = fields().indexOf(field);
+    int parts = manifest.path("fields").get(index).path("parts").asInt(1);
+    List<String> values = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    List<Float> weights = new ArrayList<>();
+    for (int k = 0; k < parts; k++) {
+      Path file = new Path(dir, TableFormat.embeddingFile(field, k));
+      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+        for (Group g; (g = r.read()) != null; ) {
+          int id = g.getInteger("id", 0);
+          if (id != vectors.size()) {
+            throw new IOException(file + ": row id " + id + " out of order or repeated (expected " + vectors.size()
+                + ")");
+          }
+          values.add(g.getFieldRepetitionCount("value") == 0 ? null : g.getString("value", 0));
+          counts.add(g.getLong("count", 0));
+          int dim = g.getInteger("dim", 0);
+          Group list = g.getGroup("vector", 0);
+          int len = list.getFieldRepetitionCount("list");
+          if (len != dim) {
+            throw new IOException(file + ": row " + id + " has a vector of " + len + " floats (expected dim = " + dim
+                + ")");
+          }
+          float[] v = new float[len];
+          for (int j = 0; j < len; j++) {
+            v[j] = list.getGroup("list", j).getFloat("element", 0);
+          }
+          vectors.add(v);
+          if (g.getType().containsField("weight")) {
+            weights.add(g.getFloat("weight", 0));
+          }
+        }
       }
     }
-    int n = groups.size();
-    String[] values = new String[n];
-    long[] counts = new long[n];
-    float[][] vectors = new float[n][];
-    for (Group g : groups) {
-      int id = g.getInteger("id", 0);
-      if (id < 0 || id >= n || vectors[id] != null) {
-        throw new IOException(file + ": row id " + id + " out of order or repeated (expected ids 0.." + (n - 1) + ")");
+    int n = vectors.size();
+    float[] w = null;
+    if (!weights.isEmpty()) {
+      w = new float[n];
+      for (int id = 0; id < n; id++) {
+        w[id] = weights.get(id);
       }
-      values[id] = g.getFieldRepetitionCount("value") == 0 ? null : g.getString("value", 0);
-      counts[id] = g.getLong("count", 0);
-      int dim = g.getInteger("dim", 0);
-      Group list = g.getGroup("vector", 0);
-      int len = list.getFieldRepetitionCount("list");
-      if (len != dim) {
-        throw new IOException(file + ": row " + id + " has a vector of " + len + " floats (expected dim = " + dim + ")");
-      }
-      float[] v = new float[len];
-      for (int j = 0; j < len; j++) {
-        v[j] = list.getGroup("list", j).getFloat("element", 0);
-      }
-      vectors[id] = v;
+    } else if (manifest.path("format").path("version").asInt() == 1) {
+      DenseTensor wide = denseTensors().get("field" + index + ".wide");
+      w = wide == null ? null : Arrays.copyOf(wide.values(), n);
     }
-    return new FieldRows(values, counts, vectors);
+    long[] c = new long[n];
+    for (int id = 0; id < n; id++) {
+      c[id] = counts.get(id);
+    }
+    return new FieldRows(values.toArray(new String[0]), c, vectors.toArray(new float[0][]), w);
   }
 
   @Override

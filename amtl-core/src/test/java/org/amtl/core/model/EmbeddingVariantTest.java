@@ -19,6 +19,7 @@ import org.amtl.core.table.HotStart;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.ManifestBuilder;
 import org.amtl.core.table.TableReader;
+import org.amtl.core.table.TableSummary;
 import org.amtl.core.table.TableWriter;
 import org.amtl.core.train.LocalTrainer;
 import org.amtl.core.train.RoundStats;
@@ -57,11 +58,12 @@ class EmbeddingVariantTest {
         assertTrue(eval.summary().auc() > 0.5, what + ": AUC " + eval.summary().auc());
 
         org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(dir.resolve(what.replace(' ', '-')).toUri());
-        List<String> files = TableWriter.write(model, table, conf);
-        ObjectNode manifest = ManifestBuilder.build(model, config,
+        int rowsPerPart = 7; // every field of this vocabulary spans several parts
+        List<String> files = TableWriter.write(model, table, conf, rowsPerPart);
+        ObjectNode manifest = ManifestBuilder.build(TableSummary.of(model, 8, rowsPerPart), config,
             List.of(new RoundStats(1, trained.meanLoss(), trained.examples(), 1.0, Double.NaN, Double.NaN)),
             eval.summary(), eval.perBucket(), new ManifestBuilder.RunFacts("t", List.of(), train.size(),
-                test.size(), List.of(false, false, false), "", 0L));
+                test.size(), List.of(false, false, false), "", 0L, 0));
         FileSystem fs = table.getFileSystem(conf);
         manifest.set("files", Manifest.fileEntries(fs, table, files));
         Manifest.write(manifest, table, conf);
@@ -88,6 +90,11 @@ class EmbeddingVariantTest {
             for (int id = 0; id < first.size(); id++) {
               float[] vector = first.vector(id);
               assertArrayEquals(vector, Arrays.copyOfRange(row, id * d, id * d + vector.length), what + " row " + id);
+            }
+            assertEquals(head != HeadType.DNN, first.hasWeights(), what + ": first-order weights stored");
+            for (int id = 0; id < first.size() && first.hasWeights(); id++) {
+              assertEquals(model.wideTables().get(0).values()[id], first.weight(id), what + " weight of row " + id);
+              assertEquals(first.weight(id), started.wideTables().get(0).values()[id], what + " weight carried");
             }
           } else {
             IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,

@@ -69,7 +69,9 @@ public final class ExperimentJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LOG.info("experiment '{}': {} arms x {} seeds", config.get(Keys.EXPERIMENT_NAME), arms.size(), seeds.length);
 
-    PreparedData data = PreparedData.prepare(spark, config, new StageTimer());
+    // the arms share one vocabulary on the driver: an experiment trains with broadcast tables
+    PreparedData data = PreparedData.prepare(spark, config.with(Keys.TABLES, Keys.TableMode.BROADCAST),
+        new StageTimer());
     List<Run> runs = new ArrayList<>();
     DimsByFrequency dims = null;
     String dimsArm = null;

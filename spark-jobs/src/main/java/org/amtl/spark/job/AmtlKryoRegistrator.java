@@ -20,7 +20,12 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(ShardRow.class, new CodecSerializer<>(ShardRow::write, ShardRow::read));
     kryo.register(RowCopy.class, new CodecSerializer<>(RowCopy::write, RowCopy::read));
     kryo.register(RoundOutput.class, new CodecSerializer<>(RoundOutput::write, RoundOutput::read));
-    // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types)
+    kryo.register(org.apache.spark.api.java.Optional.class); // the values of a left outer join (sharded export)
+    // a record: Java serialization goes through its canonical constructor, where Kryo cannot set final fields
+    kryo.register(org.amtl.core.table.TableSummary.Field.class,
+        new com.esotericsoftware.kryo.serializers.JavaSerializer());
+    // Spark SQL ships schemas inside some tasks (Parquet reads and writes of the input's column types), and a few
+    // Spark classes travel in task results
     for (String name : SQL_TYPES) {
       try {
         kryo.register(Class.forName(name));
@@ -42,5 +47,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
       "org.apache.spark.sql.types.DoubleType$", "org.apache.spark.sql.types.StringType$",
       "org.apache.spark.sql.types.BinaryType$", "org.apache.spark.sql.types.DateType$",
       "org.apache.spark.sql.types.TimestampType$", "org.apache.spark.sql.types.TimestampNTZType$",
-      "org.apache.spark.sql.types.NullType$"};
+      "org.apache.spark.sql.types.NullType$",
+      // Dataset.toLocalIterator (the sharded export streams the frequencies to the driver) returns these
+      "[Lorg.apache.spark.util.io.ChunkedByteBuffer;"};
 }

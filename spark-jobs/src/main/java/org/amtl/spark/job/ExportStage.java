@@ -11,6 +11,7 @@ import org.amtl.core.model.CtrModel;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.ManifestBuilder;
 import org.amtl.core.table.TableFormat;
+import org.amtl.core.table.TableSummary;
 import org.amtl.core.table.TableWriter;
 import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.conf.Configuration;
@@ -56,25 +57,45 @@ public final class ExportStage {
     return prefix == null ? p : prefix;
   }
 
+  /** What writing a table's data files gives: their relative paths in manifest order, and the table's summary. */
+  public record Written(List<String> files, TableSummary table) {}
+
+  /** Writes a table's data files under a folder: from the driver's model, or shard by shard. */
+  public interface TableWrite {
+    Written write(Path dir) throws IOException;
+  }
+
+  /** The data files of a whole model on the driver ({@link TableWriter#write}). */
+  public static TableWrite ofModel(CtrModel model, AmtlConfig config, Configuration conf) {
+    int rowsPerPart = config.getInt(Keys.ROWS_PER_PART);
+    return dir -> new Written(TableWriter.write(model, dir, conf, rowsPerPart),
+        TableSummary.of(model, config.getInt(Keys.FREQUENCY_BUCKETS), rowsPerPart));
+  }
+
+  /** A published run: its folder and its table's summary. */
+  public record Published(Path folder, TableSummary table) {}
+
   /**
-   * Writes the run's table, report and manifest beside the run's folder and publishes them through
-   * {@code folders}; returns the published folder.
+   * Writes the run's table ({@code table}), report and manifest beside the run's folder and publishes them through
+   * {@code folders}; returns the published folder and the table's summary.
    */
-  public static Path publish(RunFolders folders, CtrModel model, AmtlConfig config, List<RoundStats> rounds,
+  public static Published publish(RunFolders folders, TableWrite table, AmtlConfig config, List<RoundStats> rounds,
       EvalStage.Result eval, ManifestBuilder.RunFacts facts, Configuration conf) throws IOException {
     Path tmp = folders.freshTemporary();
     FileSystem fs = tmp.getFileSystem(conf);
     try {
-      List<String> files = new ArrayList<>(TableWriter.write(model, tmp, conf));
-      files.addAll(Report.write(fs, tmp, model, rounds, eval, config.getInt(Keys.FREQUENCY_BUCKETS)));
-      ObjectNode manifest = ManifestBuilder.build(model, config, rounds, eval.summary(), eval.perBucket(), facts);
+      Written written = table.write(tmp);
+      List<String> files = new ArrayList<>(written.files());
+      files.addAll(Report.write(fs, tmp, written.table(), config, rounds, eval));
+      ObjectNode manifest = ManifestBuilder.build(written.table(), config, rounds, eval.summary(), eval.perBucket(),
+          facts);
       manifest.set("files", Manifest.fileEntries(fs, tmp, files));
       manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
       folders.publish(tmp, folder -> {
         Manifest.write(manifest, folder, conf);
         fs.create(new Path(folder, TableFormat.SUCCESS), true).close();
       }, config.getBoolean(Keys.OUTPUT_OVERWRITE));
-      return folders.target();
+      return new Published(folders.target(), written.table());
     } finally {
       if (fs.exists(tmp)) {
         fs.delete(tmp, true);

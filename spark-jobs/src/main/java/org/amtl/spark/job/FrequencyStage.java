@@ -36,10 +36,14 @@ public final class FrequencyStage {
   private FrequencyStage() {}
 
   public static Vocabulary vocabulary(Dataset<Row> train, List<FieldSpec> fields, AmtlConfig config) {
+    return collect(counts(train, fields, config.get(Keys.MIN_COUNT)), fields, config.get(Keys.MIN_COUNT));
+  }
+
+  /** The vocabulary of {@code countRows} ({@link #counts}), collected and ordered on the driver. */
+  public static Vocabulary collect(Dataset<Row> countRows, List<FieldSpec> fields, long minCount) {
     long start = System.nanoTime();
-    long minCount = config.get(Keys.MIN_COUNT);
     // values below minCount go to OOV anyway: dropped where they are counted, they never reach the driver
-    List<Row> counts = counts(train, fields, minCount).collectAsList();
+    List<Row> counts = countRows.collectAsList();
     long counted = System.nanoTime();
     int[] distinct = new int[fields.size()];
     for (Row r : counts) {

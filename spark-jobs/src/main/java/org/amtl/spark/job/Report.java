@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.amtl.core.model.CtrModel;
+import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.model.DimsByFrequency;
 import org.amtl.core.model.Storage;
+import org.amtl.core.table.TableSummary;
 import org.amtl.core.train.RoundStats;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,17 +36,18 @@ public final class Report {
   private Report() {}
 
   /** Writes the report under {@code dir}; returns the relative paths written. */
-  static List<String> write(FileSystem fs, Path dir, CtrModel model, List<RoundStats> rounds,
-      EvalStage.Result eval, int buckets) throws IOException {
+  static List<String> write(FileSystem fs, Path dir, TableSummary table, AmtlConfig config, List<RoundStats> rounds,
+      EvalStage.Result eval) throws IOException {
     Charts.headless();
     List<String> files = new ArrayList<>();
-    files.add(png(fs, dir, "dims-vs-frequency.png", dimsChart(model, buckets), 900, 560));
+    files.add(png(fs, dir, "dims-vs-frequency.png",
+        dimsChart(table.dimsByFrequency(), "Learned dim by value frequency"), 900, 560));
     files.add(png(fs, dir, "rounds.png", roundsChart(rounds), 900, 480));
-    files.add(png(fs, dir, "storage-per-field.png", storageChart(model), 1000, 520));
+    files.add(png(fs, dir, "storage-per-field.png", storageChart(table), 1000, 520));
     String html = DIR + "/index.html";
     try (OutputStream out = fs.create(new Path(dir, html), true);
         PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
-      w.println(html(model, rounds, eval));
+      w.println(html(table, config, rounds, eval));
     }
     files.add(html);
     return files;
@@ -56,10 +58,6 @@ public final class Report {
     String rel = DIR + "/" + name;
     Charts.writePng(fs, new Path(dir, rel), chart, width, height);
     return rel;
-  }
-
-  static JFreeChart dimsChart(CtrModel model, int buckets) {
-    return dimsChart(DimsByFrequency.of(model, buckets), "Learned dim by value frequency");
   }
 
   /** One thin line per field and a thick one over all fields: mean kept dim per count bucket. */
@@ -117,11 +115,11 @@ public final class Report {
     return Charts.white(chart);
   }
 
-  static JFreeChart storageChart(CtrModel model) {
+  static JFreeChart storageChart(TableSummary table) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    Storage s = model.storage();
-    for (int f = 0; f < model.numFields(); f++) {
-      String name = model.vocabulary().field(f).name();
+    Storage s = table.storage();
+    for (int f = 0; f < table.fields().size(); f++) {
+      String name = table.fields().get(f).name();
       data.addValue(s.fixedFloats()[f], "fixed size (FBE)", name);
       data.addValue(s.keptFloats()[f], "kept", name);
     }
@@ -130,15 +128,15 @@ public final class Report {
     return Charts.white(chart);
   }
 
-  static String html(CtrModel model, List<RoundStats> rounds, EvalStage.Result eval) {
-    Storage s = model.storage();
+  static String html(TableSummary table, AmtlConfig config, List<RoundStats> rounds, EvalStage.Result eval) {
+    Storage s = table.storage();
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>AMTL training report</title>")
         .append("<style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 10px;text-align:right}")
         .append("th{text-align:left}</style></head><body>\n<h1>AMTL training report</h1>\n");
     h.append(String.format(Locale.ROOT, "<p>Embedding %s under %s, d = %d, %d fields.</p>%n",
-        model.config().get(org.amtl.core.config.Keys.EMBEDDING), model.config().get(org.amtl.core.config.Keys.HEAD),
-        model.dim(), model.numFields()));
+        config.get(org.amtl.core.config.Keys.EMBEDDING), config.get(org.amtl.core.config.Keys.HEAD),
+        table.maxDim(), table.fields().size()));
     h.append("<h2>Test metrics</h2>\n<table>");
     h.append(String.format(Locale.ROOT, "<tr><th>AUC</th><td>%.5f</td></tr><tr><th>logloss</th><td>%.5f</td></tr>"
             + "<tr><th>calibration</th><td>%.4f</td></tr><tr><th>examples</th><td>%d</td></tr>",

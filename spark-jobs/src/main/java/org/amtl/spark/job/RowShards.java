@@ -266,8 +266,15 @@ public final class RowShards {
           .withRowsOf(rows);
       int[] order = new int[local.size()];
       Arrays.setAll(order, i -> i);
-      org.amtl.core.train.LocalTrainer.Result trained = new org.amtl.core.train.LocalTrainer(model,
-          model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE)).train(local, order, null);
+      org.amtl.core.train.LocalTrainer.Result trained;
+      try {
+        trained = new org.amtl.core.train.LocalTrainer(model,
+            model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE)).train(local, order, null);
+      } catch (org.amtl.core.train.LocalTrainer.Diverged d) { // a retry would diverge the same way: tell the driver
+        String where = ModelState.firstNonFinite(model);
+        return List.of(RoundOutput.of(RoundResult.diverged(partition, d.what()
+            + (where == null ? " (every parameter still finite)" : ", first non-finite value " + where)))).iterator();
+      }
       String file = dense.exchange().writeDense(ModelState.denseOf(model), round, partition,
           org.apache.spark.TaskContext.get().taskAttemptId());
       List<RoundOutput> out = new ArrayList<>();
@@ -355,7 +362,10 @@ public final class RowShards {
     return EvalStage.merge(dense.exchange(), folder, files, spec.fieldNames().size(), buckets);
   }
 
-  /** A model over {@code rows} (each field's, ascending, OOV first) holding the pulled rows' counts and records. */
+  /**
+   * A model over {@code rows} (each field's, ascending, OOV first) holding the pulled rows' counts and records; a row
+   * pulled without a record keeps its initial values.
+   */
   static CtrModel filled(SliceSpec spec, int[][] rows, Iterator<ShardRow> rowsIn) {
     List<ShardRow> pulled = new ArrayList<>();
     rowsIn.forEachRemaining(pulled::add);
@@ -376,7 +386,9 @@ public final class RowShards {
     at = 0;
     for (int f = 0; f < rows.length; f++) {
       for (int r = 0; r < rows[f].length; r++, at++) {
-        RowRecords.write(model, f, r, pulled.get(at).record());
+        if (pulled.get(at).record() != null) {
+          RowRecords.write(model, f, r, pulled.get(at).record());
+        }
       }
     }
     return model;

@@ -14,19 +14,26 @@ import org.amtl.core.train.RoundStats;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Training rounds with the rows in shards ({@link RowShards}), as {@link TrainStage}'s rounds with the rows in every
- * task (in progress: the job does not use it yet; no checkpoints, no evaluation between rounds). The driver holds
- * the dense part alone, in a model over each field's OOV row; which rows each round's slices need is computed once.
+ * task: the same slices in the same order, averaged with the same arithmetic ({@link RoundResults}), so the same
+ * bits. The driver holds the dense part alone, in a model over each field's OOV row; which rows each round's slices
+ * need is computed once. No checkpoints yet.
  */
 final class ShardedRounds {
-  private static final Logger LOG = LoggerFactory.getLogger(ShardedRounds.class);
+  /** Called after each round with the dense state and the rows; returns the evaluation, or null for none. */
+  interface AfterRound {
+    EvalStage.Result evaluate(ModelExchange.Published dense, JavaPairRDD<Long, ShardRow> rows, int round,
+        boolean last) throws IOException;
+  }
 
-  /** The rounds' figures, the rows after the last round, and the driver's model holding the dense part. */
-  record Trained(List<RoundStats> rounds, JavaPairRDD<Long, ShardRow> rows, CtrModel dense) {}
+  /**
+   * The rounds' figures, the evaluation after the last one, the rows after the last round (cached), and the
+   * driver's model holding the dense part.
+   */
+  record Trained(List<RoundStats> rounds, EvalStage.Result lastEvaluation, JavaPairRDD<Long, ShardRow> rows,
+      CtrModel dense) {}
 
   private ShardedRounds() {}
 
@@ -42,48 +49,63 @@ final class ShardedRounds {
     return spec.model(rows, counts);
   }
 
-  static Trained train(JavaRDD<ExampleBlock> train, JavaPairRDD<Long, ShardRow> rows, RowShards.SliceSpec spec,
-      RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange) throws IOException {
+  /**
+   * Trains every round on {@code train} ({@code trainRows} examples) starting from {@code rows} (which it drops once the first round's rows are
+   * computed), moving dense states through {@code exchange}; adds each round's time to {@code timer}.
+   */
+  static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaPairRDD<Long, ShardRow> rows,
+      RowShards.SliceSpec spec,
+      RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange, AfterRound afterRound,
+      StageTimer timer) throws IOException {
+    org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+        train.context());
     int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
     int total = config.getInt(Keys.EPOCHS) * roundsPerEpoch;
     long seed = config.get(Keys.SEED);
     int[][] widths = RowShards.widths(spec);
     CtrModel dense = denseModel(spec);
+    sc.setJobDescription("AMTL sharded tables: which rows each slice needs");
     List<JavaPairRDD<Long, Integer>> needs = new ArrayList<>();
     for (int s = 0; s < roundsPerEpoch; s++) {
       needs.add(RowShards.needs(train, partitioner, s, roundsPerEpoch).persist(StorageLevel.MEMORY_AND_DISK()));
     }
+    long rowsPerRound = trainRows / roundsPerEpoch;
+    long start = System.nanoTime();
+    ModelExchange.Published published = exchange.publishDense(ModelState.denseOf(dense), 0);
+    timer.done("train: set up (shards, needs, first state written)");
     List<RoundStats> stats = new ArrayList<>();
+    EvalStage.Result lastEvaluation = null;
     for (int r = 0; r < total; r++) {
       long roundStart = System.nanoTime();
-      ModelExchange.Published published = exchange.publishDense(ModelState.denseOf(dense), r);
+      sc.setJobDescription(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch %d, sharded tables)", r + 1,
+          total, r / roundsPerEpoch + 1));
       RowShards.Round round = RowShards.round(train, rows, needs.get(r % roundsPerEpoch), spec, widths, published, r,
           roundsPerEpoch, seed);
       rows.unpersist();
       rows = round.rows();
-      List<ModelState> states = new ArrayList<>();
-      List<Long> weights = new ArrayList<>();
-      long examples = 0;
-      double lossSum = 0;
-      for (RoundResult res : round.results()) { // partition order
-        if (res.examples() > 0) {
-          states.add(exchange.readResult(res.stateFile()));
-          weights.add(res.examples());
-          examples += res.examples();
-          lossSum += res.lossSum();
-        }
-      }
-      if (!states.isEmpty()) {
-        ModelState.average(states, weights.stream().mapToLong(Long::longValue).toArray()).applyDenseTo(dense);
+      long tasksDone = System.nanoTime();
+      timer.add("train: pull, train, combine rows", (tasksDone - roundStart) / 1e9);
+      RoundResults averaged = RoundResults.read(round.results(), exchange, r, dense.params().tensors());
+      if (averaged.average() != null) {
+        averaged.average().applyDenseTo(dense);
       }
       exchange.endRound(r);
-      double seconds = (System.nanoTime() - roundStart) / 1e9;
-      stats.add(new RoundStats(r + 1, examples == 0 ? Double.NaN : lossSum / examples, examples, seconds,
-          Double.NaN, Double.NaN));
-      LOG.info(String.format(Locale.ROOT, "sharded round %d/%d  train loss %.5f  %d examples", r + 1, total,
-          stats.get(r).trainLoss(), examples));
+      published = exchange.publishDense(ModelState.denseOf(dense), r + 1);
+      long written = System.nanoTime();
+      timer.add("train: average", (written - tasksDone) / 1e9);
+      boolean last = r == total - 1;
+      sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
+      EvalStage.Result eval = afterRound.evaluate(published, rows, r, last);
+      if (last) {
+        lastEvaluation = eval;
+      }
+      timer.add("evaluate", (System.nanoTime() - written) / 1e9);
+      RoundStats s = TrainStage.roundStats(r, roundStart, averaged, eval);
+      stats.add(s);
+      TrainStage.logRound(s, 0, total, start, rowsPerRound);
     }
     needs.forEach(JavaPairRDD::unpersist);
-    return new Trained(List.copyOf(stats), rows, dense);
+    sc.setJobDescription(null);
+    return new Trained(List.copyOf(stats), lastEvaluation, rows, dense);
   }
 }

@@ -106,36 +106,16 @@ public final class TrainStage {
       List<RoundResult> results = train.mapPartitionsWithIndex(task, true).collect();
       long tasksDone = System.nanoTime();
       timer.add("train: partition tasks", (tasksDone - roundStart) / 1e9);
-      List<ModelState> states = new ArrayList<>();
-      List<Long> weights = new ArrayList<>();
-      long examples = 0;
-      double lossSum = 0;
-      for (RoundResult res : results) { // partition order
-        if (!res.diverged().isEmpty()) {
-          throw new TrainingDiverged(r + 1, res.partition(), res.diverged());
-        }
-        if (res.examples() > 0) {
-          ModelState partitionState = exchange.readResult(res.stateFile());
-          String nonFinite = partitionState.firstNonFinite(model.params().tensors());
-          if (nonFinite != null) {
-            throw new TrainingDiverged(r + 1, res.partition(), "its state holds " + nonFinite);
-          }
-          states.add(partitionState);
-          weights.add(res.examples());
-          examples += res.examples();
-          lossSum += res.lossSum();
-        }
+      RoundResults averaged = RoundResults.read(results, exchange, r, model.params().tensors());
+      if (averaged.average() != null) {
+        model.load(averaged.average());
       }
-      if (!states.isEmpty()) {
-        model.load(ModelState.average(states, weights.stream().mapToLong(Long::longValue).toArray()));
-      }
-      states.clear();
       exchange.endRound(r);
-      long averaged = System.nanoTime();
-      timer.add("train: average", (averaged - tasksDone) / 1e9);
+      long averagedAt = System.nanoTime();
+      timer.add("train: average", (averagedAt - tasksDone) / 1e9);
       state = exchange.publish(model, r + 1);
       long written = System.nanoTime();
-      timer.add("train: write state", (written - averaged) / 1e9);
+      timer.add("train: write state", (written - averagedAt) / 1e9);
       boolean last = r == total - 1;
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL evaluate after round %d/%d", r + 1, total));
       EvalStage.Result eval = afterRound.evaluate(state, r, last);
@@ -144,23 +124,35 @@ public final class TrainStage {
       }
       long evaluated = System.nanoTime();
       timer.add("evaluate", (evaluated - written) / 1e9);
-      double seconds = (System.nanoTime() - roundStart) / 1e9;
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      double eta = elapsed / (r + 1 - first) * (total - r - 1);
-      RoundStats s = new RoundStats(r + 1, examples == 0 ? Double.NaN : lossSum / examples, examples, seconds,
-          eval == null ? Double.NaN : eval.summary().auc(), eval == null ? Double.NaN : eval.summary().logloss());
+      RoundStats s = roundStats(r, roundStart, averaged, eval);
       stats.add(s);
       if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
         checkpoints.save(r + 1, model, stats);
         timer.add("train: checkpoint", (System.nanoTime() - evaluated) / 1e9);
       }
-      LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
-              + "  ETA %.0f s", r + 1, total, s.trainLoss(), Double.isNaN(s.testAuc()) ? "-"
-              : String.format(Locale.ROOT, "%.5f", s.testAuc()), examples, rowsPerRound / Math.max(seconds, 1e-9),
-          eta));
+      logRound(s, first, total, start, rowsPerRound);
     }
     sc.setJobDescription(null);
     return new Trained(stats, lastEvaluation);
+  }
+
+  /** The figures of round {@code r} (0-based), which started at {@code roundStart} (nanoseconds). */
+  static RoundStats roundStats(int r, long roundStart, RoundResults averaged, EvalStage.Result eval) {
+    return new RoundStats(r + 1, averaged.meanLoss(), averaged.examples(), (System.nanoTime() - roundStart) / 1e9,
+        eval == null ? Double.NaN : eval.summary().auc(), eval == null ? Double.NaN : eval.summary().logloss());
+  }
+
+  /**
+   * Logs a finished round of {@code total} with its speed and the time left, from the rounds this run trained so
+   * far (the first being {@code first}, 0-based, started at {@code runStart}); once its checkpoint is written.
+   */
+  static void logRound(RoundStats s, int first, int total, long runStart, long rowsPerRound) {
+    double elapsed = (System.nanoTime() - runStart) / 1e9;
+    double eta = elapsed / (s.round() - first) * (total - s.round());
+    LOG.info(String.format(Locale.ROOT, "round %d/%d  train loss %.5f  test AUC %s  %d examples  %.0f examples/s"
+            + "  ETA %.0f s", s.round(), total, s.trainLoss(), Double.isNaN(s.testAuc()) ? "-"
+            : String.format(Locale.ROOT, "%.5f", s.testAuc()), s.examples(),
+        rowsPerRound / Math.max(s.seconds(), 1e-9), eta));
   }
 
   /**

@@ -49,10 +49,11 @@ public final class VocabularyIds {
   }
 
   /**
-   * Assigns ids to {@code counts}, rows (f, v, count) as {@link FrequencyStage#counts} gives them (each (f, v)
-   * once). Fails naming the field when one would reach 2^31 rows.
+   * Each field's statistics (rows with OOV, smallest, largest and total count) from {@code counts}, rows (f, v,
+   * count) as {@link FrequencyStage#counts} gives them, by one aggregation. Fails naming the field when one would
+   * reach 2^31 rows.
    */
-  public static Assigned assign(SparkSession spark, Dataset<Row> counts, List<String> fieldNames) {
+  public static List<FieldStats> stats(Dataset<Row> counts, List<String> fieldNames) {
     int fields = fieldNames.size();
     long[] distinct = new long[fields];
     long[][] countStats = new long[fields][3];
@@ -60,22 +61,29 @@ public final class VocabularyIds {
       distinct[r.getInt(0)] = r.getLong(1);
       countStats[r.getInt(0)] = new long[] {r.getLong(2), r.getLong(3), r.getLong(4)};
     }
-    long[] firstIndex = new long[fields];
     List<FieldStats> stats = new ArrayList<>();
-    long total = 0;
     for (int f = 0; f < fields; f++) {
       if (distinct[f] + 1 > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("field '" + fieldNames.get(f) + "': " + distinct[f]
             + " values reach the limit of 2^31 - 2 rows of one field");
       }
-      firstIndex[f] = total;
       stats.add(new FieldStats((int) distinct[f] + 1, countStats[f][0], countStats[f][1], countStats[f][2]));
-      total += distinct[f];
+    }
+    return List.copyOf(stats);
+  }
+
+  /** Assigns ids to {@code counts} (each (f, v) once), whose fields' statistics are {@code stats}. */
+  public static Assigned assign(SparkSession spark, Dataset<Row> counts, List<FieldStats> stats) {
+    long[] firstIndex = new long[stats.size()];
+    long total = 0;
+    for (int f = 0; f < stats.size(); f++) {
+      firstIndex[f] = total;
+      total += stats.get(f).rows() - 1;
     }
     Dataset<Row> sorted = counts.select(col("f"), col("v"), col("count"))
         .orderBy(col("f"), col("count").desc(), encode(col("v"), "UTF-16BE"));
     JavaRDD<Row> ids = sorted.javaRDD().zipWithIndex().map(new ToId(firstIndex));
-    return new Assigned(spark.createDataFrame(ids, SCHEMA), List.copyOf(stats));
+    return new Assigned(spark.createDataFrame(ids, SCHEMA), stats);
   }
 
   /** A sorted row and its global index to (f, v, id, count): id = index - field's first index + 1. */

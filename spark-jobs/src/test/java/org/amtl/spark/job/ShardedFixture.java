@@ -30,8 +30,9 @@ record ShardedFixture(AmtlConfig config, Vocabulary vocab, VocabularyIds.Assigne
     InputStage.Input input = InputStage.read(spark, config);
     List<FieldSpec> fields = input.fields();
     Vocabulary vocab = FrequencyStage.vocabulary(input.rows(), fields, config);
-    VocabularyIds.Assigned ids = VocabularyIds.assign(spark,
-        FrequencyStage.counts(input.rows(), fields, config.get(Keys.MIN_COUNT)), names(fields));
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> counts =
+        FrequencyStage.counts(input.rows(), fields, config.get(Keys.MIN_COUNT));
+    VocabularyIds.Assigned ids = VocabularyIds.assign(spark, counts, VocabularyIds.stats(counts, names(fields)));
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<ExampleBlock> blocks = EncodeStage.encode(input.rows(), fields, sc.broadcast(vocab), 3, 42, "train");
     return new ShardedFixture(config, vocab, ids, fields, blocks, sc);

@@ -42,8 +42,9 @@ class ShardedRoundsTest extends LocalSparkTest {
         sc.hadoopConfiguration());
     JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
         org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    ShardedRounds.Trained sharded = ShardedRounds.train(blocks, rows, spec, new RowShards.ShardPartitioner(ids.fields(),
-        3), config, exchange);
+    ShardedRounds.Trained sharded = ShardedRounds.train(blocks, 4_000, rows, spec,
+        new RowShards.ShardPartitioner(ids.fields(), 3), config, exchange, (dense, current, round, last) -> null,
+        new StageTimer());
 
     assertEquals(expected.rounds().stream().map(s -> s.trainLoss()).toList(),
         sharded.rounds().stream().map(s -> s.trainLoss()).toList(), "training loss of every round");

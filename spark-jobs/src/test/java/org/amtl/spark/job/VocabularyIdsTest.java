@@ -47,8 +47,9 @@ class VocabularyIdsTest extends LocalSparkTest {
     long minCount = 2;
     Vocabulary driver = FrequencyStage.vocabulary(train, fields,
         AmtlConfig.defaults().with(Keys.MIN_COUNT, minCount));
-    VocabularyIds.Assigned assigned = VocabularyIds.assign(spark, FrequencyStage.counts(train, fields, minCount),
-        List.of("item", "tags"));
+    Dataset<Row> counts = FrequencyStage.counts(train, fields, minCount);
+    VocabularyIds.Assigned assigned = VocabularyIds.assign(spark, counts,
+        VocabularyIds.stats(counts, List.of("item", "tags")));
     assertArrayEquals(driver.fields().stream().mapToInt(FieldVocabulary::rows).toArray(),
         assigned.rowsPerField());
     assertEquals(driver.fields().stream().map(FieldVocabulary::stats).toList(), assigned.fields());
@@ -89,7 +90,8 @@ class VocabularyIdsTest extends LocalSparkTest {
     Dataset<Row> log = spark.createDataFrame(rows, schema).repartition(3);
     List<FieldSpec> fields = List.of(new FieldSpec("item", false), new FieldSpec("tags", true));
     Vocabulary vocab = FrequencyStage.vocabulary(log, fields, AmtlConfig.defaults().with(Keys.MIN_COUNT, 2L));
-    Dataset<Row> ids = VocabularyIds.assign(spark, FrequencyStage.counts(log, fields, 2), List.of("item", "tags"))
+    Dataset<Row> counts = FrequencyStage.counts(log, fields, 2);
+    Dataset<Row> ids = VocabularyIds.assign(spark, counts, VocabularyIds.stats(counts, List.of("item", "tags")))
         .ids();
     org.apache.spark.broadcast.Broadcast<Vocabulary> broadcast =
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(vocab);

@@ -1,0 +1,192 @@
+package org.amtl.spark.job;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.Optional;
+import org.amtl.core.data.FieldStats;
+import org.amtl.core.data.FieldVocabulary;
+import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.ModelState;
+import org.amtl.core.table.TableFormat;
+import org.amtl.core.table.TableSummary;
+import org.amtl.core.table.TableWriter;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.SerializableConfiguration;
+import scala.Tuple2;
+
+/**
+ * Writes the table of a run whose rows are in shards, with the bytes {@link TableWriter#write} gives the same
+ * model on the driver: each embedding part (ids [k R, (k + 1) R) of a field) is written by one task, which receives
+ * the part's rows sorted by id with their values, and stores them through a model over those rows and the
+ * driver's dense state (which the kept dims need); the dense file and the frequencies (streamed from the ids, a
+ * partition at a time) are written by the driver. Each part's task returns its summary; the driver adds them up.
+ */
+final class ShardedExport {
+  private ShardedExport() {}
+
+  /**
+   * The table write of {@code rows} (keyed as {@link RowShards} keys them), whose values are in {@code ids}
+   * ({@link VocabularyIds#SCHEMA}), with the driver's {@code dense} part, published through {@code exchange}.
+   */
+  static ExportStage.TableWrite of(JavaPairRDD<Long, ShardRow> rows, Dataset<Row> ids, RowShards.SliceSpec spec,
+      CtrModel dense, ModelExchange exchange, int roundsDone, int rowsPerPart, int buckets, Configuration conf) {
+    return dir -> {
+      ModelExchange.Published state = exchange.publishDense(ModelState.denseOf(dense), roundsDone);
+      PartPartitioner parts = new PartPartitioner(spec.stats(), rowsPerPart);
+      JavaPairRDD<Long, String> values = ids.javaRDD()
+          .mapToPair(r -> new Tuple2<>(RowShards.key(r.getInt(0), r.getInt(2)), r.getString(1)));
+      List<TableSummary.Field> written = rows.leftOuterJoin(values)
+          .repartitionAndSortWithinPartitions(parts)
+          .mapPartitions(new PartWriter(spec, state, dir.toString(), new SerializableConfiguration(conf),
+              rowsPerPart, buckets, dense.dim()))
+          .collect();
+      TableWriter.writeDense(dense.params(), dir, conf);
+      TableWriter.writeFrequencies(dir, conf, () -> frequencies(ids, spec.fieldNames()));
+      int[] partsPerField = spec.stats().stream().mapToInt(s -> TableFormat.parts(s.rows(), rowsPerPart)).toArray();
+      return new ExportStage.Written(TableWriter.files(spec.fieldNames(), partsPerField),
+          TableSummary.merge(dense.dim(), dense.params().size(), spec.fieldNames(), written));
+    };
+  }
+
+  /** Every field's rows by id, each field's OOV row first, streamed from the sorted ids a partition at a time. */
+  private static Iterator<TableWriter.FrequencyRow> frequencies(Dataset<Row> ids, List<String> fields) {
+    Iterator<Row> sorted = ids.orderBy("f", "id").toLocalIterator();
+    return new Iterator<>() {
+      private int field = -1; // the field whose OOV row was given last
+      private Row pending;
+
+      @Override
+      public boolean hasNext() {
+        return field < fields.size() - 1 || pending != null || sorted.hasNext();
+      }
+
+      @Override
+      public TableWriter.FrequencyRow next() {
+        if (pending == null && sorted.hasNext()) {
+          pending = sorted.next();
+        }
+        if (pending == null || pending.getInt(0) > field) { // the next field starts: its OOV row first
+          field++;
+          return new TableWriter.FrequencyRow(fields.get(field), null, FieldVocabulary.OOV, 0);
+        }
+        Row r = pending;
+        pending = null;
+        return new TableWriter.FrequencyRow(fields.get(field), r.getString(1), r.getInt(2), r.getLong(3));
+      }
+    };
+  }
+
+  /** Global part index of a row key: the parts of field 0, then those of field 1, ... */
+  static final class PartPartitioner extends Partitioner {
+    private final int[] firstPart;
+    private final int total;
+    private final int rowsPerPart;
+
+    PartPartitioner(List<FieldStats> fields, int rowsPerPart) {
+      this.firstPart = new int[fields.size()];
+      int t = 0;
+      for (int f = 0; f < fields.size(); f++) {
+        firstPart[f] = t;
+        t += TableFormat.parts(fields.get(f).rows(), rowsPerPart);
+      }
+      this.total = t;
+      this.rowsPerPart = rowsPerPart;
+    }
+
+    @Override
+    public int numPartitions() {
+      return total;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long k = (Long) key;
+      return firstPart[RowShards.field(k)] + RowShards.id(k) / rowsPerPart;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PartPartitioner p && p.total == total && p.rowsPerPart == rowsPerPart
+          && java.util.Arrays.equals(p.firstPart, firstPart);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(firstPart) * 31 + rowsPerPart;
+    }
+  }
+
+  /** One part's rows, sorted by id, with their values -> its file, and its summary. */
+  static final class PartWriter implements org.apache.spark.api.java.function.FlatMapFunction<
+      Iterator<Tuple2<Long, Tuple2<ShardRow, Optional<String>>>>, TableSummary.Field> {
+    private final RowShards.SliceSpec spec;
+    private final ModelExchange.Published dense;
+    private final String dir;
+    private final SerializableConfiguration conf;
+    private final int rowsPerPart;
+    private final int buckets;
+    private final int maxDim;
+
+    PartWriter(RowShards.SliceSpec spec, ModelExchange.Published dense, String dir, SerializableConfiguration conf,
+        int rowsPerPart, int buckets, int maxDim) {
+      this.spec = spec;
+      this.dense = dense;
+      this.dir = dir;
+      this.conf = conf;
+      this.rowsPerPart = rowsPerPart;
+      this.buckets = buckets;
+      this.maxDim = maxDim;
+    }
+
+    @Override
+    public Iterator<TableSummary.Field> call(Iterator<Tuple2<Long, Tuple2<ShardRow, Optional<String>>>> in)
+        throws IOException {
+      List<ShardRow> held = new ArrayList<>();
+      List<String> values = new ArrayList<>();
+      in.forEachRemaining(t -> {
+        held.add(t._2()._1());
+        values.add(t._2()._2().orElse(null));
+      });
+      int field = RowShards.field(held.get(0).key());
+      int firstId = RowShards.id(held.get(0).key());
+      boolean withOov = firstId == FieldVocabulary.OOV;
+      int[][] rows = new int[spec.fieldNames().size()][];
+      for (int f = 0; f < rows.length; f++) {
+        rows[f] = new int[] {FieldVocabulary.OOV}; // other fields: a model needs each field's OOV row
+      }
+      // this field: the part's ids, after the OOV row (initial values only, when the part does not hold it)
+      rows[field] = new int[held.size() + (withOov ? 0 : 1)];
+      for (int i = 0; i < held.size(); i++) {
+        rows[field][i + (withOov ? 0 : 1)] = RowShards.id(held.get(i).key());
+      }
+      List<ShardRow> filling = new ArrayList<>(held);
+      for (int f = 0; f < rows.length; f++) {
+        if (f != field || !withOov) {
+          filling.add(new ShardRow(RowShards.key(f, FieldVocabulary.OOV), 0, null));
+        }
+      }
+      CtrModel model = RowShards.filled(spec, rows, filling.iterator());
+      dense.loadDenseInto(model);
+      int[] kept = model.embedding(field).keptDims();
+      String name = spec.fieldNames().get(field);
+      TableSummary.FieldBuilder summary = new TableSummary.FieldBuilder(name, maxDim, buckets);
+      int offset = withOov ? 0 : 1;
+      for (int i = 0; i < held.size(); i++) {
+        summary.add(RowShards.id(held.get(i).key()), held.get(i).count(), kept[i + offset]);
+      }
+      Iterable<TableWriter.EmbeddingRow> stored = () -> java.util.stream.IntStream.range(0, held.size())
+          .mapToObj(i -> TableWriter.row(model, field, i + offset, RowShards.id(held.get(i).key()), values.get(i),
+              held.get(i).count(), kept[i + offset])).iterator();
+      TableWriter.writeEmbeddingPart(new Path(dir), conf.value(), name, firstId / rowsPerPart,
+          !model.wideTables().isEmpty(), stored);
+      return List.of(summary.build(1)).iterator();
+    }
+  }
+}

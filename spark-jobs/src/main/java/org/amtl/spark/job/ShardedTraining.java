@@ -1,0 +1,81 @@
+package org.amtl.spark.job;
+
+import java.io.IOException;
+import java.util.List;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.table.ManifestBuilder;
+import org.amtl.core.train.RoundStats;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The job's training and publishing when the rows are sharded ({@link TablePlacement}): the rows start in shards
+ * ({@link RowShards#init}), train through {@link ShardedRounds} with the test split evaluated through the shards,
+ * and are published shard by shard ({@link ShardedExport}). The driver never holds a row beyond each field's OOV
+ * row.
+ */
+public final class ShardedTraining {
+  /** What a sharded run gives: the rounds' figures, the last evaluation and the published run. */
+  public record Result(List<RoundStats> rounds, EvalStage.Result evaluation, ExportStage.Published published) {}
+
+  private ShardedTraining() {}
+
+  /**
+   * Fails, before anything is trained, when the run asks for what the sharded path does not do yet: checkpoints
+   * and hot start.
+   */
+  public static void checkSupported(AmtlConfig config) {
+    String why = "train.tables put the rows in shards (" + Keys.TABLES.name() + "=" + config.get(Keys.TABLES)
+        .name().toLowerCase(java.util.Locale.ROOT) + ")";
+    if (config.getInt(Keys.CHECKPOINT_INTERVAL) > 0) {
+      throw new IllegalArgumentException(why + ", and checkpoints of sharded rows are not written yet: set "
+          + Keys.CHECKPOINT_INTERVAL.name() + "=0");
+    }
+    if (!config.get(Keys.HOT_START).isEmpty()) {
+      throw new IllegalArgumentException(why + ", and hot start into shards is not supported yet: leave "
+          + Keys.HOT_START.name() + " empty, or set " + Keys.TABLES.name() + "=broadcast");
+    }
+  }
+
+  /** Trains on {@code data} (prepared with sharded rows) and publishes the run through {@code folders}. */
+  public static Result trainAndPublish(PreparedData data, AmtlConfig config, RunFolders folders,
+      ManifestBuilder.RunFacts facts, Path exchangeDir, StageTimer timer) throws IOException {
+    VocabularyIds.Assigned ids = data.ids();
+    RowShards.SliceSpec spec = new RowShards.SliceSpec(data.fieldNames(), ids.fields(), ExecutorModels.ship(config));
+    int shards = data.placement().shards();
+    RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
+    org.apache.hadoop.conf.Configuration conf = data.train().context().hadoopConfiguration();
+    ModelExchange exchange = new ModelExchange(exchangeDir, conf);
+    int buckets = config.getInt(Keys.FREQUENCY_BUCKETS);
+    boolean everyRound = config.getBoolean(Keys.EVAL_PER_ROUND);
+    JavaPairRDD<Long, Integer> testNeeds = null;
+    ShardedRounds.Trained trained = null;
+    try {
+      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      JavaPairRDD<Long, Integer> needs = RowShards.needs(data.test(), partitioner, 0, 1)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      testNeeds = needs;
+      trained = ShardedRounds.train(data.train(), data.trainRows(), rows, spec, partitioner, config, exchange,
+          (dense, current, round, last) -> last || everyRound
+              ? RowShards.evaluate(data.test(), current, needs, spec, dense, buckets) : null, timer);
+      timer.done("train: wrap up");
+      data.train().context().setJobDescription("AMTL publish (sharded tables)");
+      int rounds = trained.rounds().size();
+      ExportStage.Published published = ExportStage.publish(folders, ShardedExport.of(trained.rows(), ids.ids(), spec,
+          trained.dense(), exchange, rounds, config.getInt(Keys.ROWS_PER_PART), buckets, conf), config,
+          trained.rounds(), trained.lastEvaluation(), facts, conf);
+      return new Result(trained.rounds(), trained.lastEvaluation(), published);
+    } finally {
+      if (testNeeds != null) {
+        testNeeds.unpersist();
+      }
+      if (trained != null) {
+        trained.rows().unpersist();
+      }
+      exchange.clear();
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package org.amtl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.model.EmbeddingVariant;
+import org.amtl.core.model.HeadType;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The job with its rows in shards publishes what it publishes with the rows in every task: the same bytes in every
+ * data and report file, and the same manifest apart from the run section and the keys that chose the mode; with
+ * 1, 3 and 7 shards, over 2 epochs of 4 rounds, fields spread over several parts whose bounds are not the shards'.
+ */
+class ShardedTablesTest extends LocalSparkTest {
+  private static final List<String> MODE_KEYS = List.of(Keys.TABLES.name(), Keys.SHARDS.name(),
+      Keys.TASK_MEMORY_SHARE.name());
+
+  private AmtlConfig job(Path out, String runId, EmbeddingVariant embedding, HeadType head) {
+    return AmtlConfig.defaults().with(Keys.SYNTHETIC_FIELDS, 3).with(Keys.SYNTHETIC_VALUES, 300)
+        .with(Keys.SYNTHETIC_ROWS, 3_000).with(Keys.DIM, 8).with(Keys.HIDDEN, new int[] {16})
+        .with(Keys.EMBEDDING, embedding).with(Keys.HEAD, head).with(Keys.EPOCHS, 2).with(Keys.ROUNDS_PER_EPOCH, 4)
+        .with(Keys.PARTITIONS, 3).with(Keys.ROWS_PER_PART, 40).with(Keys.CHECKPOINT_INTERVAL, 0)
+        .with(Keys.EVAL_PER_ROUND, head == HeadType.DEEPFM)
+        .with(Keys.OUTPUT_PATH, out.toAbsolutePath().toString()).with(Keys.OUTPUT_RUN_ID, runId);
+  }
+
+  @ParameterizedTest(name = "{0} under {1}")
+  @CsvSource({"AMTL, DNN", "AMTL, DEEPFM", "FBE, DNN", "FBE, DEEPFM"})
+  void shardedRunsPublishTheBroadcastRunsBytes(EmbeddingVariant embedding, HeadType head) throws Exception {
+    Path out = dir.resolve(embedding + "-" + head);
+    TrainJob.Summary broadcast = TrainJob.run(spark, job(out, "broadcast", embedding, head)
+        .with(Keys.TABLES, Keys.TableMode.BROADCAST));
+    JsonNode expected = withoutMode(out.resolve("broadcast"));
+    assertTrue(expected.path("fields").get(0).path("parts").asInt() > 2, "a field spans several parts");
+    for (int shards : new int[] {1, 3, 7}) {
+      String run = "sharded-" + shards;
+      TrainJob.Summary sharded = TrainJob.run(spark, job(out, run, embedding, head)
+          .with(Keys.TABLES, Keys.TableMode.SHARDED).with(Keys.SHARDS, shards));
+      assertEquals(expected, withoutMode(out.resolve(run)), run + ": the manifest");
+      assertEquals(shards, SparkTestSupport.manifest(out.resolve(run)).path("run").path("shards").asInt());
+      for (JsonNode file : expected.path("files")) {
+        String path = file.path("path").asText();
+        assertArrayEquals(Files.readAllBytes(out.resolve("broadcast").resolve(path)),
+            Files.readAllBytes(out.resolve(run).resolve(path)), run + ": " + path);
+      }
+      assertEquals(broadcast.rounds().stream().map(r -> r.trainLoss()).toList(),
+          sharded.rounds().stream().map(r -> r.trainLoss()).toList(), run + ": the training loss of every round");
+      assertEquals(broadcast.rounds().stream().map(r -> r.testAuc()).toList(),
+          sharded.rounds().stream().map(r -> r.testAuc()).toList(), run + ": the test AUC of every round");
+    }
+  }
+
+  private static JsonNode withoutMode(Path table) throws Exception {
+    ObjectNode m = (ObjectNode) SparkTestSupport.withoutRun(table);
+    MODE_KEYS.forEach(((ObjectNode) m.path("config"))::remove);
+    return m;
+  }
+
+  @Test
+  void aForcedModeThatCannotRunStopsBeforeWritingAndNamesTheKey() throws Exception {
+    Path out = dir.resolve("refused");
+    AmtlConfig tooLarge = job(out, "r", EmbeddingVariant.AMTL, HeadType.DNN)
+        .with(Keys.TABLES, Keys.TableMode.BROADCAST).with(Keys.TASK_MEMORY_SHARE, 1e-9);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, tooLarge));
+    assertTrue(e.getMessage().contains("train.tables=broadcast cannot hold this model"), e.getMessage());
+    assertTrue(e.getMessage().contains("bytes") && e.getMessage().contains(Keys.TASK_MEMORY_SHARE.name()),
+        e.getMessage());
+    AmtlConfig mde = job(out, "r", EmbeddingVariant.MDE, HeadType.DNN).with(Keys.TABLES, Keys.TableMode.SHARDED);
+    e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, mde));
+    assertTrue(e.getMessage().contains("does not train model.embedding=mde"), e.getMessage());
+    AmtlConfig checkpointed = job(out, "r", EmbeddingVariant.AMTL, HeadType.DNN)
+        .with(Keys.TABLES, Keys.TableMode.SHARDED).with(Keys.CHECKPOINT_INTERVAL, 1);
+    e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, checkpointed));
+    assertTrue(e.getMessage().contains(Keys.CHECKPOINT_INTERVAL.name() + "=0"), e.getMessage());
+    assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "nothing written under " + out);
+  }
+
+  @Test
+  void autoShardsAModelTooLargeForATasksShare() throws Exception {
+    Path out = dir.resolve("auto");
+    AmtlConfig config = job(out, "a", EmbeddingVariant.AMTL, HeadType.DNN).with(Keys.TASK_MEMORY_SHARE, 1e-9)
+        .with(Keys.EPOCHS, 1).with(Keys.ROUNDS_PER_EPOCH, 1);
+    TrainJob.run(spark, config);
+    TrainJob.run(spark, config.with(Keys.OUTPUT_RUN_ID, "b").with(Keys.TABLES, Keys.TableMode.BROADCAST)
+        .with(Keys.TASK_MEMORY_SHARE, 1.0));
+    JsonNode auto = SparkTestSupport.manifest(out.resolve("a"));
+    assertEquals("sharded", auto.path("run").path("tables").asText(), "auto chose to shard");
+    assertEquals(3, auto.path("run").path("shards").asInt(), "one shard per partition at least");
+    assertEquals(withoutMode(out.resolve("b")), withoutMode(out.resolve("a")));
+    assertEquals(List.of(), org.amtl.core.table.Manifest.verify(
+        new org.apache.hadoop.fs.Path(out.resolve("a").toUri()), new Configuration()));
+  }
+}
