@@ -87,12 +87,12 @@ public final class TrainJob {
     ExportStage.checkOutsideInputs(config, hadoop);
     RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop);
     folders.checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
-    String hotStartPath = config.get(Keys.HOT_START);
-    TableReader hotStart = hotStartPath.isEmpty() ? null
-        : HotStart.open(new Path(hotStartPath), hadoop);
     if (config.get(Keys.TABLES) == Keys.TableMode.SHARDED) {
       ShardedTraining.checkSupported(config); // before reading: a forced mode fails at once
     }
+    String hotStartPath = config.get(Keys.HOT_START);
+    TableReader hotStart = hotStartPath.isEmpty() ? null
+        : HotStart.open(new Path(hotStartPath), hadoop);
 
     StageTimer timer = new StageTimer();
     PreparedData data = PreparedData.prepare(spark, config, timer);

@@ -137,6 +137,90 @@ class FaultTest {
     assertEquals(clean, SparkTestSupport.withoutRun(out.resolve("retried")));
   }
 
+  /**
+   * Rows in shards on one multi-JVM cluster: a run with the rows in every task; a sharded run in which an executor
+   * JVM is killed (kill -9) as round 3 starts pulling its rows; a sharded run in which the first attempt of every
+   * task of every sharded stage fails on purpose (the pull's join, training, the shards' averaging, evaluation, the
+   * shards' checkpoint files and the table's parts). Each fault is shown to have happened, and every run publishes
+   * the first run's tables.
+   */
+  @Test
+  void shardedRowsSurviveAKilledExecutorAndFailedAttempts() throws Exception {
+    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+    Path out = dir.resolve("sharded-executor");
+    SparkSession cluster = SparkTestSupport.builder("local-cluster[2,1,1024]")
+        .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path")))
+        .getOrCreate();
+    AtomicBoolean killed = new AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Throwable> listenerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> places = List.of(FaultPoint.PULL_TASK, FaultPoint.TRAIN_TASK, FaultPoint.COMBINE_TASK,
+        FaultPoint.EVALUATE_TASK, FaultPoint.SAVE_TASK, FaultPoint.EXPORT_TASK);
+    try {
+      TrainJob.run(cluster, JobMain.parseArgs(shardedArgs(out, "broadcast", "broadcast").toArray(new String[0])));
+      cluster.sparkContext().addSparkListener(new SparkListener() {
+        @Override
+        public void onJobStart(SparkListenerJobStart job) {
+          String description = job.properties().getProperty("spark.job.description", "");
+          if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
+            try {
+              ProcessHandle executor = ProcessHandle.current().descendants().filter(FaultTest::isExecutor)
+                  .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+              assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
+              assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
+            } catch (Throwable t) {
+              listenerErrors.add(t);
+            }
+          }
+        }
+
+        @Override
+        public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
+          removed.incrementAndGet();
+        }
+
+        @Override
+        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+          if (end.reason() instanceof org.apache.spark.ExceptionFailure failure
+              && failure.description().contains("fails on purpose")) {
+            failedOnPurpose.merge(failure.description().replaceAll("^fault point (\\w+):.*$", "$1"), 1,
+                Integer::sum);
+          }
+        }
+      });
+      TrainJob.run(cluster, JobMain.parseArgs(shardedArgs(out, "killed", "sharded").toArray(new String[0])));
+      assertTrue(killed.get(), "an executor was killed as round 3 started");
+      assertTrue(removed.get() >= 1, "Spark saw the executor die");
+      assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
+
+      cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT, String.join(",", places));
+      try {
+        TrainJob.run(cluster, JobMain.parseArgs(shardedArgs(out, "retried", "sharded").toArray(new String[0])));
+      } finally {
+        cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT, null);
+      }
+    } finally {
+      SparkTestSupport.stop(cluster);
+    }
+    assertEquals(List.of(), listenerErrors, "assertions inside the listener");
+    assertEquals(new java.util.TreeSet<>(places), new java.util.TreeSet<>(failedOnPurpose.keySet()),
+        "a first attempt failed in every sharded stage: " + failedOnPurpose);
+    JsonNode expected = withoutMode(out.resolve("broadcast"));
+    assertEquals(expected, withoutMode(out.resolve("killed")));
+    assertEquals(expected, withoutMode(out.resolve("retried")));
+  }
+
+  /** The manifest without its run section and the keys that chose where the rows lived. */
+  static JsonNode withoutMode(Path table) throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode m =
+        (com.fasterxml.jackson.databind.node.ObjectNode) SparkTestSupport.withoutRun(table);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) m.path("config")).remove(List.of("train.tables",
+        "train.shards"));
+    return m;
+  }
+
   /** An executor JVM: its full command line (from /proc: ProcessHandle cuts it at 4 KiB) names the backend. */
   static boolean isExecutor(ProcessHandle p) {
     try {
@@ -241,6 +325,45 @@ class FaultTest {
     assertEquals(SparkTestSupport.withoutRun(out.resolve("uninterrupted")),
         SparkTestSupport.withoutRun(out.resolve("resumed")));
     assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
+  }
+
+  /**
+   * A driver training with its rows in shards, killed after its second checkpoint (each holds one file of rows per
+   * shard); the rerun resumes from it, trains only the rounds after it, and publishes the tables of an
+   * uninterrupted run with the rows in every task.
+   */
+  @Test
+  void aKilledShardedDriverResumesToTheBroadcastRunsTables() throws Exception {
+    Path out = dir.resolve("sharded-driver");
+    runHere(shardedArgs(out, "uninterrupted", "broadcast"));
+    List<String> few = List.of("-Dspark.sql.shuffle.partitions=4"); // as this JVM's sessions: a small job's count
+    List<String> seen = killWhen(startDriver(few, shardedArgs(out, "resumed", "sharded")),
+        l -> l.contains("round 2/4"));
+    assertTrue(seen.stream().anyMatch(l -> l.contains("embedding rows sharded in 3 shards")), String.join("\n", seen));
+    assertTrue(seen.stream().anyMatch(l -> l.contains("round 2/4")), String.join("\n", seen));
+    assertFalse(Files.exists(out.resolve("resumed")), "nothing is published by the killed run");
+    Path checkpoint = out.resolve(".resumed.checkpoint");
+    try (java.util.stream.Stream<Path> s = Files.list(checkpoint)) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("rows-")), "the shards' rows were saved");
+    }
+    String rerun = finish(startDriver(few, shardedArgs(out, "resumed", "sharded")));
+    assertTrue(rerun.contains("resuming run from checkpoint"), rerun);
+    assertTrue(rerun.contains("after round 2"), rerun);
+    assertFalse(rerun.contains("round 2/4"), "rounds before the checkpoint are not trained again");
+    assertTrue(rerun.contains("round 3/4") && rerun.contains("round 4/4"), rerun);
+    assertEquals(withoutMode(out.resolve("uninterrupted")), withoutMode(out.resolve("resumed")));
+    assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
+  }
+
+  /**
+   * The job of {@link #jobArgs} on 6,000 rows in 4 rounds, with the rows where {@code tables} says (3 shards when
+   * sharded).
+   */
+  static List<String> shardedArgs(Path out, String runId, String tables) {
+    List<String> args = new ArrayList<>(jobArgs(out, runId));
+    args.addAll(List.of("--conf", "synthetic.rows=6000", "--conf", "train.roundsPerEpoch=4", "--conf",
+        "train.tables=" + tables, "--conf", "train.shards=3"));
+    return args;
   }
 
   /**

@@ -41,8 +41,12 @@ public final class Checkpoints {
   private static final java.util.regex.Pattern PROGRESS =
       java.util.regex.Pattern.compile("progress-(\\d{1,9})\\.json");
 
-  /** A checkpoint that can be resumed: rounds done, their figures, and the state after the last one. */
-  record Resume(int roundsDone, List<RoundStats> stats, ModelState state) {}
+  /**
+   * A checkpoint that can be resumed: rounds done, their figures, and the state after the last one; with sharded
+   * rows, the state is the dense part's and {@code rowFiles} are the shards' files ({@link ShardFiles}), in shard
+   * order (empty otherwise).
+   */
+  record Resume(int roundsDone, List<RoundStats> stats, ModelState state, List<String> rowFiles) {}
 
   private final Path dir;
   private final Configuration conf;
@@ -56,12 +60,32 @@ public final class Checkpoints {
 
   /** What a checkpoint must match to be resumed: the configuration, the input and the data layout. */
   public static String fingerprint(AmtlConfig config, InputStage.Input input, long[] trainCounts, Vocabulary vocab) {
-    java.util.Properties resolved = config.toProperties();
-    StringBuilder sb = new StringBuilder();
-    new java.util.TreeSet<>(resolved.stringPropertyNames()).forEach(k -> sb.append(k).append('=')
-        .append(resolved.getProperty(k)).append('\n'));
+    StringBuilder sb = configLines(config, new StringBuilder());
     sb.append(input.paths()).append(java.util.Arrays.toString(trainCounts));
     vocab.fields().forEach(f -> sb.append(f.name()).append(':').append(java.util.Arrays.hashCode(f.counts())));
+    return sha256(sb);
+  }
+
+  /**
+   * The fingerprint of a run with sharded rows, whose driver has the fields' statistics, not their counts; the
+   * shard count is part of the configuration.
+   */
+  public static String fingerprint(AmtlConfig config, InputStage.Input input, long[] trainCounts,
+      List<org.amtl.core.data.FieldStats> stats, int shards) {
+    StringBuilder sb = configLines(config, new StringBuilder("sharded ").append(shards).append('\n'));
+    sb.append(input.paths()).append(java.util.Arrays.toString(trainCounts)).append(stats);
+    return sha256(sb);
+  }
+
+  /** Every resolved key=value line, sorted by key, appended to {@code sb}. */
+  private static StringBuilder configLines(AmtlConfig config, StringBuilder sb) {
+    java.util.Properties resolved = config.toProperties();
+    new java.util.TreeSet<>(resolved.stringPropertyNames()).forEach(k -> sb.append(k).append('=')
+        .append(resolved.getProperty(k)).append('\n'));
+    return sb;
+  }
+
+  private static String sha256(StringBuilder sb) {
     try {
       return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
           .digest(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -105,9 +129,11 @@ public final class Checkpoints {
             r.path("examples").asLong(), r.path("seconds").asDouble(), number(r.path("testAuc")),
             number(r.path("testLogloss"))));
       }
+      List<String> rowFiles = new ArrayList<>();
+      p.path("rows").forEach(n -> rowFiles.add(new Path(dir, n.asText()).toString()));
       LOG.info("resuming run from checkpoint {} after round {}", Redaction.redactUris(dir.toString()),
           p.path("roundsDone").asInt());
-      return Optional.of(new Resume(p.path("roundsDone").asInt(), stats, state));
+      return Optional.of(new Resume(p.path("roundsDone").asInt(), stats, state, List.copyOf(rowFiles)));
     }
     return Optional.empty();
   }
@@ -120,14 +146,51 @@ public final class Checkpoints {
 
   /** Saves the model's state after {@code roundsDone} rounds (streamed from its arrays) with the figures so far. */
   void save(int roundsDone, CtrModel model, List<RoundStats> stats) throws IOException {
+    String stateName = writeState(roundsDone, out -> new StateStreams().write(model, false, out));
+    commit(roundsDone, stateName, List.of(), stats);
+  }
+
+  /**
+   * Saves a run with sharded rows after {@code roundsDone} rounds: the driver's dense state, and each shard's rows
+   * in a file of its own, written by the shard's task under {@code rows-<round>/}; returns those files.
+   */
+  List<String> saveSharded(int roundsDone, ModelState dense,
+      org.apache.spark.api.java.JavaPairRDD<Long, ShardRow> rows, List<RoundStats> stats) throws IOException {
+    String stateName = writeState(roundsDone, dense::write);
+    String rowsName = "rows-" + roundsDone;
+    List<String> files = ShardFiles.save(rows, new Path(dir, rowsName), conf);
+    commit(roundsDone, stateName, files.stream().map(f -> rowsName + "/" + new Path(f).getName()).toList(), stats);
+    return files;
+  }
+
+  Configuration conf() {
+    return conf;
+  }
+
+  private interface StateWriter {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private String writeState(int roundsDone, StateWriter writer) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     String stateName = "state-" + roundsDone + ".bin";
     try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
         fs.create(new Path(dir, stateName), true), 1 << 16))) {
-      new StateStreams().write(model, false, out);
+      writer.write(out);
     }
+    return stateName;
+  }
+
+  /** Writes the progress file, the checkpoint's commit point, then deletes the checkpoints before it. */
+  private void commit(int roundsDone, String stateName, List<String> rowFiles, List<RoundStats> stats)
+      throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
     ObjectNode p = Manifest.JSON.createObjectNode();
     p.put("fingerprint", fingerprint).put("roundsDone", roundsDone).put("state", stateName);
+    if (!rowFiles.isEmpty()) {
+      ArrayNode rows = p.putArray("rows");
+      rowFiles.forEach(rows::add);
+    }
     ArrayNode rounds = p.putArray("rounds");
     for (RoundStats s : stats) {
       ObjectNode r = rounds.addObject().put("round", s.round()).put("trainLoss", s.trainLoss())
@@ -140,10 +203,12 @@ public final class Checkpoints {
     try (OutputStream out = fs.create(new Path(dir, progressName), true)) {
       Manifest.JSON.writeValue(out, p);
     }
+    String rowsName = "rows-" + roundsDone;
     for (FileStatus f : fs.listStatus(dir)) { // the checkpoints before this one, now that it is complete
       String n = f.getPath().getName();
-      if ((n.startsWith("state-") || n.startsWith("progress-")) && !n.equals(stateName) && !n.equals(progressName)) {
-        fs.delete(f.getPath(), false);
+      if ((n.startsWith("state-") || n.startsWith("progress-") || n.startsWith("rows-")) && !n.equals(stateName)
+          && !n.equals(progressName) && !n.equals(rowsName)) {
+        fs.delete(f.getPath(), true);
       }
     }
   }

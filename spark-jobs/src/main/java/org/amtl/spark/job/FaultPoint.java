@@ -30,6 +30,14 @@ public final class FaultPoint {
   public static final String TRAIN_TASK = "train";
   /** An evaluation task, after it wrote its summaries. */
   public static final String EVALUATE_TASK = "evaluate";
+  /** Sharded rows: a task of the join that delivers the rows each data partition needs, before it gives them. */
+  public static final String PULL_TASK = "pull";
+  /** Sharded rows: a shard's task that averages the rows pushed back, before it gives them. */
+  public static final String COMBINE_TASK = "combine";
+  /** Sharded rows: a shard's task that saved its rows for a checkpoint, after it wrote them. */
+  public static final String SAVE_TASK = "save";
+  /** Sharded rows: a task that wrote a part of the published embeddings, after it wrote it. */
+  public static final String EXPORT_TASK = "export";
 
   private FaultPoint() {}
 

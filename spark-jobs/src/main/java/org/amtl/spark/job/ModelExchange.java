@@ -70,13 +70,22 @@ public final class ModelExchange implements Serializable {
 
   /**
    * Driver, sharded tables: writes the dense state alone after {@code roundsDone} rounds (the rows live in the
-   * shards), and removes the one before.
+   * shards). The ones before stay until {@link #dropDenseBefore}: a shard lost since the rows were last saved is
+   * computed again from the rounds since, and their tasks read them.
    */
   Published publishDense(ModelState dense, int roundsDone) throws IOException {
     Path file = new Path(dir, "dense-" + roundsDone + ".bin");
     write(file, (st, out) -> st.write(out), dense);
-    fs().delete(new Path(dir, "dense-" + (roundsDone - 1) + ".bin"), false);
     return new Published(this, file.toString(), roundsDone);
+  }
+
+  /** Driver, sharded tables: removes the dense states before round {@code roundsDone}, once the rows are saved. */
+  void dropDenseBefore(int roundsDone) throws IOException {
+    for (org.apache.hadoop.fs.FileStatus f : fs().listStatus(new Path(dir), p -> p.getName().matches("dense-\\d+\\.bin"))) {
+      if (Integer.parseInt(f.getPath().getName().replaceAll("\\D", "")) < roundsDone) {
+        fs().delete(f.getPath(), false);
+      }
+    }
   }
 
   /** Task, sharded tables: writes a dense state (a slice model's, without rows); returns the file's path. */

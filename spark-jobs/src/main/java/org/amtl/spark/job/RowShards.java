@@ -95,6 +95,16 @@ public final class RowShards {
       return (int) ((fieldStart[field(k)] + id(k)) * shards / total);
     }
 
+    /** The key of shard s's first row: global row ceil(s T / S) (every shard holds a row while S <= T). */
+    long firstKey(int s) {
+      long g = ((long) s * total + shards - 1) / shards;
+      int f = 0;
+      while (f + 1 < fieldStart.length && fieldStart[f + 1] <= g) {
+        f++;
+      }
+      return key(f, (int) (g - fieldStart[f]));
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof ShardPartitioner p && p.shards == shards && Arrays.equals(p.fieldStart, fieldStart)
@@ -203,8 +213,21 @@ public final class RowShards {
    */
   static JavaPairRDD<Integer, ShardRow> pull(JavaPairRDD<Long, ShardRow> rows, JavaPairRDD<Long, Integer> needs,
       int dataPartitions) {
-    return rows.join(needs).mapToPair(t -> new Tuple2<>(t._2()._2(), t._2()._1()))
-        .partitionBy(new HashPartitioner(dataPartitions));
+    return rows.join(needs).mapPartitionsToPair(it -> {
+      FaultPoint.failFirstAttempt(FaultPoint.PULL_TASK);
+      return new Iterator<Tuple2<Integer, ShardRow>>() { // (data partition, row), one joined pair at a time
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Tuple2<Integer, ShardRow> next() {
+          Tuple2<Long, Tuple2<ShardRow, Integer>> t = it.next();
+          return new Tuple2<>(t._2()._2(), t._2()._1());
+        }
+      };
+    }).partitionBy(new HashPartitioner(dataPartitions));
   }
 
   /** Each field's table widths in record order ({@code RowRecords.widths}), from a model over the OOV rows alone. */
@@ -277,6 +300,7 @@ public final class RowShards {
       }
       String file = dense.exchange().writeDense(ModelState.denseOf(model), round, partition,
           org.apache.spark.TaskContext.get().taskAttemptId());
+      FaultPoint.failFirstAttempt(FaultPoint.TRAIN_TASK);
       List<RoundOutput> out = new ArrayList<>();
       out.add(RoundOutput.of(new RoundResult(partition, trained.examples(), trained.steps(),
           trained.examples() == 0 ? 0 : trained.meanLoss() * trained.examples(), file, "")));
@@ -299,7 +323,10 @@ public final class RowShards {
   static JavaPairRDD<Long, ShardRow> combine(JavaPairRDD<Long, ShardRow> rows, JavaRDD<RowCopy> copies,
       int[][] widths) {
     JavaPairRDD<Long, RowCopy> keyed = copies.mapToPair(c -> new Tuple2<>(c.key(), c));
-    return rows.cogroup(keyed, rows.partitioner().get()).mapValues(t -> {
+    return rows.cogroup(keyed, rows.partitioner().get()).mapPartitionsToPair(it -> {
+      FaultPoint.failFirstAttempt(FaultPoint.COMBINE_TASK);
+      return it;
+    }, true).mapValues(t -> {
       ShardRow current = t._1().iterator().next();
       List<RowCopy> changed = new ArrayList<>();
       t._2().forEach(changed::add);
@@ -355,9 +382,11 @@ public final class RowShards {
                   model.config().getInt(org.amtl.core.config.Keys.BATCH_SIZE))
                   .evaluate(block.withRowsOf(block.touchedRows()), buckets);
               int partition = org.apache.spark.TaskContext.getPartitionId();
-              return List.of(dense.exchange().writePart(folder, partition,
+              String file = dense.exchange().writePart(folder, partition,
                   org.apache.spark.TaskContext.get().taskAttemptId(), EvalPart::write,
-                  new EvalPart(partition, e.summary(), e.perBucket()))).iterator();
+                  new EvalPart(partition, e.summary(), e.perBucket()));
+              FaultPoint.failFirstAttempt(FaultPoint.EVALUATE_TASK);
+              return List.of(file).iterator();
             }).collect();
     return EvalStage.merge(dense.exchange(), folder, files, spec.fieldNames().size(), buckets);
   }

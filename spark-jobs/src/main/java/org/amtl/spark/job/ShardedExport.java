@@ -186,6 +186,7 @@ final class ShardedExport {
               held.get(i).count(), kept[i + offset])).iterator();
       TableWriter.writeEmbeddingPart(new Path(dir), conf.value(), name, firstId / rowsPerPart,
           !model.wideTables().isEmpty(), stored);
+      FaultPoint.failFirstAttempt(FaultPoint.EXPORT_TASK);
       return List.of(summary.build(1)).iterator();
     }
   }

@@ -19,7 +19,8 @@ import org.apache.spark.storage.StorageLevel;
  * Training rounds with the rows in shards ({@link RowShards}), as {@link TrainStage}'s rounds with the rows in every
  * task: the same slices in the same order, averaged with the same arithmetic ({@link RoundResults}), so the same
  * bits. The driver holds the dense part alone, in a model over each field's OOV row; which rows each round's slices
- * need is computed once. No checkpoints yet.
+ * need is computed once. A checkpoint saves the dense state and each shard's rows ({@link ShardFiles}); the rows
+ * then continue from the saved files, so what a lost shard must recompute reaches back to the last checkpoint only.
  */
 final class ShardedRounds {
   /** Called after each round with the dense state and the rows; returns the evaluation, or null for none. */
@@ -55,8 +56,8 @@ final class ShardedRounds {
    */
   static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaPairRDD<Long, ShardRow> rows,
       RowShards.SliceSpec spec,
-      RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange, AfterRound afterRound,
-      StageTimer timer) throws IOException {
+      RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange, Checkpoints checkpoints,
+      AfterRound afterRound, StageTimer timer) throws IOException {
     org.apache.spark.api.java.JavaSparkContext sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
         train.context());
     int roundsPerEpoch = config.getInt(Keys.ROUNDS_PER_EPOCH);
@@ -70,12 +71,28 @@ final class ShardedRounds {
       needs.add(RowShards.needs(train, partitioner, s, roundsPerEpoch).persist(StorageLevel.MEMORY_AND_DISK()));
     }
     long rowsPerRound = trainRows / roundsPerEpoch;
-    long start = System.nanoTime();
-    ModelExchange.Published published = exchange.publishDense(ModelState.denseOf(dense), 0);
-    timer.done("train: set up (shards, needs, first state written)");
     List<RoundStats> stats = new ArrayList<>();
+    int first = 0;
+    if (checkpoints != null) {
+      java.util.Optional<Checkpoints.Resume> resume = checkpoints.load();
+      if (resume.isPresent()) {
+        resume.get().state().applyDenseTo(dense);
+        rows.unpersist();
+        rows = ShardFiles.load(sc, resume.get().rowFiles(), partitioner, checkpoints.conf())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        first = resume.get().roundsDone();
+        stats.addAll(resume.get().stats());
+      }
+    }
+    int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
+    long start = System.nanoTime();
+    ModelExchange.Published published = exchange.publishDense(ModelState.denseOf(dense), first);
+    timer.done("train: set up (shards, needs, resume, first state written)");
     EvalStage.Result lastEvaluation = null;
-    for (int r = 0; r < total; r++) {
+    if (first == total) { // every round was done before the restart: only the final evaluation is needed
+      lastEvaluation = afterRound.evaluate(published, rows, total - 1, true);
+    }
+    for (int r = first; r < total; r++) {
       long roundStart = System.nanoTime();
       sc.setJobDescription(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch %d, sharded tables)", r + 1,
           total, r / roundsPerEpoch + 1));
@@ -99,10 +116,23 @@ final class ShardedRounds {
       if (last) {
         lastEvaluation = eval;
       }
-      timer.add("evaluate", (System.nanoTime() - written) / 1e9);
+      long evaluated = System.nanoTime();
+      timer.add("evaluate", (evaluated - written) / 1e9);
       RoundStats s = TrainStage.roundStats(r, roundStart, averaged, eval);
       stats.add(s);
-      TrainStage.logRound(s, 0, total, start, rowsPerRound);
+      if (checkpoints != null && interval > 0 && ((r + 1) % interval == 0 || last)) {
+        sc.setJobDescription(String.format(Locale.ROOT, "AMTL checkpoint after round %d/%d", r + 1, total));
+        List<String> files = checkpoints.saveSharded(r + 1, ModelState.denseOf(dense), rows, stats);
+        // the rows read back from the checkpoint: a lost shard is read again, not trained again from round 1
+        JavaPairRDD<Long, ShardRow> saved = ShardFiles.load(sc, files, partitioner, checkpoints.conf())
+            .persist(StorageLevel.MEMORY_AND_DISK());
+        saved.count();
+        rows.unpersist();
+        rows = saved;
+        exchange.dropDenseBefore(r + 1);
+        timer.add("train: checkpoint", (System.nanoTime() - evaluated) / 1e9);
+      }
+      TrainStage.logRound(s, first, total, start, rowsPerRound);
     }
     needs.forEach(JavaPairRDD::unpersist);
     sc.setJobDescription(null);

@@ -22,17 +22,10 @@ public final class ShardedTraining {
 
   private ShardedTraining() {}
 
-  /**
-   * Fails, before anything is trained, when the run asks for what the sharded path does not do yet: checkpoints
-   * and hot start.
-   */
+  /** Fails, before anything is trained, when the run asks for what the sharded path does not do yet: hot start. */
   public static void checkSupported(AmtlConfig config) {
     String why = "train.tables put the rows in shards (" + Keys.TABLES.name() + "=" + config.get(Keys.TABLES)
         .name().toLowerCase(java.util.Locale.ROOT) + ")";
-    if (config.getInt(Keys.CHECKPOINT_INTERVAL) > 0) {
-      throw new IllegalArgumentException(why + ", and checkpoints of sharded rows are not written yet: set "
-          + Keys.CHECKPOINT_INTERVAL.name() + "=0");
-    }
     if (!config.get(Keys.HOT_START).isEmpty()) {
       throw new IllegalArgumentException(why + ", and hot start into shards is not supported yet: leave "
           + Keys.HOT_START.name() + " empty, or set " + Keys.TABLES.name() + "=broadcast");
@@ -42,6 +35,10 @@ public final class ShardedTraining {
   /** Trains on {@code data} (prepared with sharded rows) and publishes the run through {@code folders}. */
   public static Result trainAndPublish(PreparedData data, AmtlConfig config, RunFolders folders,
       ManifestBuilder.RunFacts facts, Path exchangeDir, StageTimer timer) throws IOException {
+    Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
+        : new Checkpoints(new Path(config.get(Keys.OUTPUT_PATH)), facts.runId(), Checkpoints.fingerprint(config,
+            data.input(), data.trainCounts(), data.ids().fields(), data.placement().shards()),
+            data.train().context().hadoopConfiguration());
     VocabularyIds.Assigned ids = data.ids();
     RowShards.SliceSpec spec = new RowShards.SliceSpec(data.fieldNames(), ids.fields(), ExecutorModels.ship(config));
     int shards = data.placement().shards();
@@ -59,7 +56,7 @@ public final class ShardedTraining {
           .persist(StorageLevel.MEMORY_AND_DISK());
       testNeeds = needs;
       trained = ShardedRounds.train(data.train(), data.trainRows(), rows, spec, partitioner, config, exchange,
-          (dense, current, round, last) -> last || everyRound
+          checkpoints, (dense, current, round, last) -> last || everyRound
               ? RowShards.evaluate(data.test(), current, needs, spec, dense, buckets) : null, timer);
       timer.done("train: wrap up");
       data.train().context().setJobDescription("AMTL publish (sharded tables)");
@@ -67,6 +64,9 @@ public final class ShardedTraining {
       ExportStage.Published published = ExportStage.publish(folders, ShardedExport.of(trained.rows(), ids.ids(), spec,
           trained.dense(), exchange, rounds, config.getInt(Keys.ROWS_PER_PART), buckets, conf), config,
           trained.rounds(), trained.lastEvaluation(), facts, conf);
+      if (checkpoints != null) {
+        checkpoints.clear();
+      }
       return new Result(trained.rounds(), trained.lastEvaluation(), published);
     } finally {
       if (testNeeds != null) {

@@ -72,6 +72,8 @@ public record TablePlacement(boolean sharded, int shards, long copyBytes, long t
     boolean sharded = mode == Keys.TableMode.SHARDED || (mode == Keys.TableMode.AUTO && (tooLong || tooLarge));
     int shards = config.getInt(Keys.SHARDS) > 0 ? config.getInt(Keys.SHARDS)
         : (int) Math.max(config.getInt(Keys.PARTITIONS), (rowFloats + FLOATS_PER_SHARD - 1) / FLOATS_PER_SHARD);
+    long totalRows = stats.stream().mapToLong(FieldStats::rows).sum();
+    shards = (int) Math.min(shards, totalRows); // every shard holds a row
     String reason = (mode == Keys.TableMode.AUTO ? "auto: " : "") + sizes;
     return new TablePlacement(sharded, sharded ? shards : 0, copy, task, reason);
   }

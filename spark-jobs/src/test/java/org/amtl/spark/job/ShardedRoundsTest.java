@@ -43,7 +43,7 @@ class ShardedRoundsTest extends LocalSparkTest {
     JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
         org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     ShardedRounds.Trained sharded = ShardedRounds.train(blocks, 4_000, rows, spec,
-        new RowShards.ShardPartitioner(ids.fields(), 3), config, exchange, (dense, current, round, last) -> null,
+        new RowShards.ShardPartitioner(ids.fields(), 3), config, exchange, null, (dense, current, round, last) -> null,
         new StageTimer());
 
     assertEquals(expected.rounds().stream().map(s -> s.trainLoss()).toList(),
