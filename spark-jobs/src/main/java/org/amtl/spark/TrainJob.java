@@ -87,9 +87,6 @@ public final class TrainJob {
     ExportStage.checkOutsideInputs(config, hadoop);
     RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop);
     folders.checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
-    if (config.get(Keys.TABLES) == Keys.TableMode.SHARDED) {
-      ShardedTraining.checkSupported(config); // before reading: a forced mode fails at once
-    }
     String hotStartPath = config.get(Keys.HOT_START);
     TableReader hotStart = hotStartPath.isEmpty() ? null
         : HotStart.open(new Path(hotStartPath), hadoop);
@@ -106,8 +103,11 @@ public final class TrainJob {
     ExportStage.Published published;
     long modelBytes;
     if (data.placement().sharded()) {
-      ShardedTraining.checkSupported(config);
-      ShardedTraining.Result result = ShardedTraining.trainAndPublish(data, config, folders, facts, exchange, timer);
+      ShardedTraining.Result result = ShardedTraining.trainAndPublish(spark, data, config, hotStart, folders, facts,
+          exchange, timer);
+      if (hotStart != null) {
+        hotStart.close();
+      }
       data.release();
       rounds = result.rounds();
       evaluation = result.evaluation();

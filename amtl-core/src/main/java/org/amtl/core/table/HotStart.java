@@ -50,27 +50,33 @@ public final class HotStart {
     return "hot-start table " + dir + " (config key '" + Keys.HOT_START.name() + "')";
   }
 
-  /** Copies an opened table into {@code model}; errors say what does not fit (fields, dim, variants). */
-  public static Result apply(CtrModel model, Path dir, TableReader table) throws IOException {
+  /**
+   * Fails unless {@code table} fits a model of fields {@code fields}, max dim {@code dim} and embedding
+   * {@code target}: the same fields in the same order, the same d, and variants that store leading dims on both sides.
+   */
+  public static void check(Path dir, TableReader table, List<String> fields, int dim, EmbeddingVariant target) {
     String where = where(dir);
-    List<String> fields = model.vocabulary().fields().stream().map(FieldVocabulary::name).toList();
     if (!table.fields().equals(fields)) {
       throw new IllegalArgumentException(where + " has fields " + table.fields() + " (expected " + fields + ")");
     }
-    if (table.maxDim() != model.dim()) {
+    if (table.maxDim() != dim) {
       throw new IllegalArgumentException(where + " has max dim " + table.maxDim() + " (expected model.dim = "
-          + model.dim() + ")");
+          + dim + ")");
     }
     String source = table.manifest().path("model").path("embedding").asText();
     EmbeddingVariant sourceVariant = EmbeddingVariant.byKey(source);
-    EmbeddingVariant target = model.config().get(Keys.EMBEDDING);
     if (sourceVariant == null || !sourceVariant.hotStarts() || !target.hotStarts()) {
       throw new IllegalArgumentException(where + " holds " + source + " embeddings and the model is "
           + target.key() + " (expected " + EmbeddingVariant.hotStartingKeys() + " on both sides)");
     }
+  }
+
+  /** Copies an opened table into {@code model}; errors say what does not fit (fields, dim, variants). */
+  public static Result apply(CtrModel model, Path dir, TableReader table) throws IOException {
+    List<String> fields = model.vocabulary().fields().stream().map(FieldVocabulary::name).toList();
+    check(dir, table, fields, model.dim(), model.config().get(Keys.EMBEDDING));
     long copied = 0;
     long fresh = 0;
-    Map<String, TableReader.DenseTensor> dense = table.denseTensors();
     List<EmbeddingTable> wide = model.wideTables();
     for (int f = 0; f < fields.size(); f++) {
       FieldVocabulary vocab = model.vocabulary().field(f);
@@ -91,18 +97,32 @@ public final class HotStart {
         copied++;
       }
     }
-    int tensorsCopied = 0;
-    int tensorsFresh = 0;
-    DenseParams params = model.params();
+    int tensorsCopied = copyDense(model.params(), table.denseTensors());
+    return new Result(copied, fresh, tensorsCopied, model.params().tensors().size() - tensorsCopied);
+  }
+
+  /**
+   * A row as a shard holds it ({@code RowRecords}: each table's values then accumulators), started from a table's
+   * row: its stored {@code vector} in the first table's leading values and, when {@code weighted}, its first-order
+   * {@code weight} in the last table (the model's first-order weights); as {@link #apply} starts a whole model's row.
+   */
+  public static void intoRecord(float[] record, float[] vector, boolean weighted, float weight, int[] widths) {
+    System.arraycopy(vector, 0, record, 0, vector.length);
+    if (weighted) {
+      record[record.length - 2 * widths[widths.length - 1]] = weight;
+    }
+  }
+
+  /** Copies the dense tensors of the table whose name and shape match; returns how many. */
+  public static int copyDense(DenseParams params, Map<String, TableReader.DenseTensor> dense) {
+    int copied = 0;
     for (DenseParams.Tensor t : params.tensors()) {
       TableReader.DenseTensor src = dense.get(t.name());
       if (src != null && src.rows() == t.rows() && src.cols() == t.cols()) {
         System.arraycopy(src.values(), 0, params.values(), t.offset(), t.size());
-        tensorsCopied++;
-      } else {
-        tensorsFresh++;
+        copied++;
       }
     }
-    return new Result(copied, fresh, tensorsCopied, tensorsFresh);
+    return copied;
   }
 }

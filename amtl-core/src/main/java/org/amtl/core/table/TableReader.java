@@ -158,19 +158,39 @@ public final class TableReader implements Closeable {
     return out;
   }
 
+  /** The files of a field's embeddings, in part order (one for a version-1 table). */
+  public List<Path> embeddingFiles(String field) {
+    int index = fields().indexOf(field);
+    int parts = manifest.path("fields").get(index).path("parts").asInt(1);
+    List<Path> files = new ArrayList<>();
+    for (int k = 0; k < parts; k++) {
+      files.add(new Path(dir, TableFormat.embeddingFile(field, k)));
+    }
+    return files;
+  }
+
+  /**
+   * A version-1 table's first-order weights of a field, by row id: version 1 kept them in the dense file, as the
+   * tensor {@code field<N>.wide}. Null for a version-2 table (its rows hold them) or a table without them.
+   */
+  public float[] versionOneWeights(String field) throws IOException {
+    if (manifest.path("format").path("version").asInt() != 1) {
+      return null;
+    }
+    DenseTensor wide = denseTensors().get("field" + fields().indexOf(field) + ".wide");
+    return wide == null ? null : wide.values();
+  }
+
   /**
    * Reads a field's parts (version 1: one part, and the first-order weights as dense tensors
    * {@code field<N>.wide}), checking that their row ids run 0..n-1 in order.
    */
   private FieldRows readField(String field) throws IOException {
-    int index = fields().indexOf(field);
-    int parts = manifest.path("fields").get(index).path("parts").asInt(1);
     List<String> values = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
     List<float[]> vectors = new ArrayList<>();
     List<Float> weights = new ArrayList<>();
-    for (int k = 0; k < parts; k++) {
-      Path file = new Path(dir, TableFormat.embeddingFile(field, k));
+    for (Path file : embeddingFiles(field)) {
       try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
         for (Group g; (g = r.read()) != null; ) {
           int id = g.getInteger("id", 0);
@@ -205,9 +225,9 @@ public final class TableReader implements Closeable {
       for (int id = 0; id < n; id++) {
         w[id] = weights.get(id);
       }
-    } else if (manifest.path("format").path("version").asInt() == 1) {
-      DenseTensor wide = denseTensors().get("field" + index + ".wide");
-      w = wide == null ? null : Arrays.copyOf(wide.values(), n);
+    } else {
+      float[] old = versionOneWeights(field);
+      w = old == null ? null : Arrays.copyOf(old, n);
     }
     long[] c = new long[n];
     for (int id = 0; id < n; id++) {

@@ -51,10 +51,11 @@ final class ShardedRounds {
   }
 
   /**
-   * Trains every round on {@code train} ({@code trainRows} examples) starting from {@code rows} (which it drops once the first round's rows are
+   * Trains every round on {@code train} ({@code trainRows} examples) starting from {@code rows} and the dense part
+   * of {@code dense} ({@link #denseModel}, which it trains) (which it drops once the first round's rows are
    * computed), moving dense states through {@code exchange}; adds each round's time to {@code timer}.
    */
-  static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaPairRDD<Long, ShardRow> rows,
+  static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaPairRDD<Long, ShardRow> rows, CtrModel dense,
       RowShards.SliceSpec spec,
       RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange, Checkpoints checkpoints,
       AfterRound afterRound, StageTimer timer) throws IOException {
@@ -64,7 +65,6 @@ final class ShardedRounds {
     int total = config.getInt(Keys.EPOCHS) * roundsPerEpoch;
     long seed = config.get(Keys.SEED);
     int[][] widths = RowShards.widths(spec);
-    CtrModel dense = denseModel(spec);
     sc.setJobDescription("AMTL sharded tables: which rows each slice needs");
     List<JavaPairRDD<Long, Integer>> needs = new ArrayList<>();
     for (int s = 0; s < roundsPerEpoch; s++) {

@@ -17,24 +17,20 @@ import org.apache.spark.storage.StorageLevel;
  * row.
  */
 public final class ShardedTraining {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardedTraining.class);
+
   /** What a sharded run gives: the rounds' figures, the last evaluation and the published run. */
   public record Result(List<RoundStats> rounds, EvalStage.Result evaluation, ExportStage.Published published) {}
 
   private ShardedTraining() {}
 
-  /** Fails, before anything is trained, when the run asks for what the sharded path does not do yet: hot start. */
-  public static void checkSupported(AmtlConfig config) {
-    String why = "train.tables put the rows in shards (" + Keys.TABLES.name() + "=" + config.get(Keys.TABLES)
-        .name().toLowerCase(java.util.Locale.ROOT) + ")";
-    if (!config.get(Keys.HOT_START).isEmpty()) {
-      throw new IllegalArgumentException(why + ", and hot start into shards is not supported yet: leave "
-          + Keys.HOT_START.name() + " empty, or set " + Keys.TABLES.name() + "=broadcast");
-    }
-  }
-
-  /** Trains on {@code data} (prepared with sharded rows) and publishes the run through {@code folders}. */
-  public static Result trainAndPublish(PreparedData data, AmtlConfig config, RunFolders folders,
-      ManifestBuilder.RunFacts facts, Path exchangeDir, StageTimer timer) throws IOException {
+  /**
+   * Trains on {@code data} (prepared with sharded rows), starting from {@code hotStart} (opened and verified; null
+   * for none), and publishes the run through {@code folders}.
+   */
+  public static Result trainAndPublish(org.apache.spark.sql.SparkSession spark, PreparedData data,
+      AmtlConfig config, org.amtl.core.table.TableReader hotStart, RunFolders folders, ManifestBuilder.RunFacts facts,
+      Path exchangeDir, StageTimer timer) throws IOException {
     Checkpoints checkpoints = config.getInt(Keys.CHECKPOINT_INTERVAL) == 0 ? null
         : new Checkpoints(new Path(config.get(Keys.OUTPUT_PATH)), facts.runId(), Checkpoints.fingerprint(config,
             data.input(), data.trainCounts(), data.ids().fields(), data.placement().shards()),
@@ -52,12 +48,21 @@ public final class ShardedTraining {
     try {
       JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards)
           .persist(StorageLevel.MEMORY_AND_DISK());
+      org.amtl.core.model.CtrModel dense = ShardedRounds.denseModel(spec);
+      if (hotStart != null) {
+        ShardedHotStart.Started started = ShardedHotStart.apply(spark, rows, ids.ids(), spec, dense, config,
+            new Path(facts.hotStart()), hotStart);
+        rows.unpersist();
+        rows = started.rows();
+        LOG.info("hot start from {}: {}", org.amtl.core.config.Redaction.redactUris(facts.hotStart()),
+            started.result());
+      }
       JavaPairRDD<Long, Integer> needs = RowShards.needs(data.test(), partitioner, 0, 1)
           .persist(StorageLevel.MEMORY_AND_DISK());
       testNeeds = needs;
-      trained = ShardedRounds.train(data.train(), data.trainRows(), rows, spec, partitioner, config, exchange,
-          checkpoints, (dense, current, round, last) -> last || everyRound
-              ? RowShards.evaluate(data.test(), current, needs, spec, dense, buckets) : null, timer);
+      trained = ShardedRounds.train(data.train(), data.trainRows(), rows, dense, spec, partitioner, config, exchange,
+          checkpoints, (state, current, round, last) -> last || everyRound
+              ? RowShards.evaluate(data.test(), current, needs, spec, state, buckets) : null, timer);
       timer.done("train: wrap up");
       data.train().context().setJobDescription("AMTL publish (sharded tables)");
       int rounds = trained.rounds().size();

@@ -42,7 +42,7 @@ class ShardedRoundsTest extends LocalSparkTest {
         sc.hadoopConfiguration());
     JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
         org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
-    ShardedRounds.Trained sharded = ShardedRounds.train(blocks, 4_000, rows, spec,
+    ShardedRounds.Trained sharded = ShardedRounds.train(blocks, 4_000, rows, ShardedRounds.denseModel(spec), spec,
         new RowShards.ShardPartitioner(ids.fields(), 3), config, exchange, null, (dense, current, round, last) -> null,
         new StageTimer());
 
