@@ -140,7 +140,8 @@ public final class Keys {
           + "2^31 floats or one training copy would exceed train.tables.taskMemoryShare of an executor's memory per "
           + "task; broadcast otherwise. Both publish the same bytes."));
   public static final ConfigKey<Integer> SHARDS = add(intKey("train.shards", 0,
-      "Shards of the embedding rows when train.tables is sharded; 0: one per 2M rows x 32 dims (at least "
+      "Shards of the embedding rows when train.tables is sharded; 0: enough that a shard's rows with their "
+          + "accumulators take at most half of train.tables.taskMemoryShare of a task's executor memory (at least "
           + "train.partitions).", 0, 1_000_000));
   public static final ConfigKey<Double> TASK_MEMORY_SHARE = add(doubleKey("train.tables.taskMemoryShare", 0.25,
       "The share of an executor's memory per task (spark.executor.memory / spark.executor.cores) that one training "

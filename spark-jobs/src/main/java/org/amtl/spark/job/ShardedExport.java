@@ -37,6 +37,13 @@ final class ShardedExport {
    */
   static ExportStage.TableWrite of(JavaPairRDD<Long, ShardRow> rows, Dataset<Row> ids, RowShards.SliceSpec spec,
       CtrModel dense, ModelExchange exchange, int roundsDone, int rowsPerPart, int buckets, Configuration conf) {
+    return of(rows, ids, spec, dense, exchange, roundsDone, rowsPerPart, buckets, conf, PartWriter.CHUNK);
+  }
+
+  /** As above, storing rows through a model over {@code chunk} rows at a time. */
+  static ExportStage.TableWrite of(JavaPairRDD<Long, ShardRow> rows, Dataset<Row> ids, RowShards.SliceSpec spec,
+      CtrModel dense, ModelExchange exchange, int roundsDone, int rowsPerPart, int buckets, Configuration conf,
+      int chunk) {
     return dir -> {
       ModelExchange.Published state = exchange.publishDense(ModelState.denseOf(dense), roundsDone);
       PartPartitioner parts = new PartPartitioner(spec.stats(), rowsPerPart);
@@ -45,7 +52,7 @@ final class ShardedExport {
       List<TableSummary.Field> written = rows.leftOuterJoin(values)
           .repartitionAndSortWithinPartitions(parts)
           .mapPartitions(new PartWriter(spec, state, dir.toString(), new SerializableConfiguration(conf),
-              rowsPerPart, buckets, dense.dim()))
+              rowsPerPart, buckets, dense.dim(), chunk))
           .collect();
       TableWriter.writeDense(dense.params(), dir, conf);
       TableWriter.writeFrequencies(dir, conf, () -> frequencies(ids, spec.fieldNames()));
@@ -133,9 +140,13 @@ final class ShardedExport {
     private final int rowsPerPart;
     private final int buckets;
     private final int maxDim;
+    /** Rows stored through one model: a chunk of a part. */
+    static final int CHUNK = 1 << 16;
+    private final int chunk;
 
     PartWriter(RowShards.SliceSpec spec, ModelExchange.Published dense, String dir, SerializableConfiguration conf,
-        int rowsPerPart, int buckets, int maxDim) {
+        int rowsPerPart, int buckets, int maxDim, int chunk) {
+      this.chunk = chunk;
       this.spec = spec;
       this.dense = dense;
       this.dir = dir;
@@ -148,46 +159,96 @@ final class ShardedExport {
     @Override
     public Iterator<TableSummary.Field> call(Iterator<Tuple2<Long, Tuple2<ShardRow, Optional<String>>>> in)
         throws IOException {
-      List<ShardRow> held = new ArrayList<>();
-      List<String> values = new ArrayList<>();
-      in.forEachRemaining(t -> {
-        held.add(t._2()._1());
-        values.add(t._2()._2().orElse(null));
-      });
-      int field = RowShards.field(held.get(0).key());
-      int firstId = RowShards.id(held.get(0).key());
-      boolean withOov = firstId == FieldVocabulary.OOV;
-      int[][] rows = new int[spec.fieldNames().size()][];
-      for (int f = 0; f < rows.length; f++) {
-        rows[f] = new int[] {FieldVocabulary.OOV}; // other fields: a model needs each field's OOV row
-      }
-      // this field: the part's ids, after the OOV row (initial values only, when the part does not hold it)
-      rows[field] = new int[held.size() + (withOov ? 0 : 1)];
-      for (int i = 0; i < held.size(); i++) {
-        rows[field][i + (withOov ? 0 : 1)] = RowShards.id(held.get(i).key());
-      }
-      List<ShardRow> filling = new ArrayList<>(held);
-      for (int f = 0; f < rows.length; f++) {
-        if (f != field || !withOov) {
-          filling.add(new ShardRow(RowShards.key(f, FieldVocabulary.OOV), 0, null));
-        }
-      }
-      CtrModel model = RowShards.filled(spec, rows, filling.iterator());
-      dense.loadDenseInto(model);
-      int[] kept = model.embedding(field).keptDims();
+      Tuple2<Long, Tuple2<ShardRow, Optional<String>>> first = in.next(); // a part is never empty
+      int field = RowShards.field(first._1());
+      int firstId = RowShards.id(first._1());
       String name = spec.fieldNames().get(field);
       TableSummary.FieldBuilder summary = new TableSummary.FieldBuilder(name, maxDim, buckets);
-      int offset = withOov ? 0 : 1;
-      for (int i = 0; i < held.size(); i++) {
-        summary.add(RowShards.id(held.get(i).key()), held.get(i).count(), kept[i + offset]);
-      }
-      Iterable<TableWriter.EmbeddingRow> stored = () -> java.util.stream.IntStream.range(0, held.size())
-          .mapToObj(i -> TableWriter.row(model, field, i + offset, RowShards.id(held.get(i).key()), values.get(i),
-              held.get(i).count(), kept[i + offset])).iterator();
-      TableWriter.writeEmbeddingPart(new Path(dir), conf.value(), name, firstId / rowsPerPart,
-          !model.wideTables().isEmpty(), stored);
+      boolean weighted = !ShardedRounds.denseModel(spec).wideTables().isEmpty();
+      TableWriter.writeEmbeddingPart(new Path(dir), conf.value(), name, firstId / rowsPerPart, weighted,
+          () -> new ChunkedRows(first, in, field, summary));
       FaultPoint.failFirstAttempt(FaultPoint.EXPORT_TASK);
       return List.of(summary.build(1)).iterator();
+    }
+
+    /**
+     * A part's stored rows, a chunk ({@value #CHUNK} rows unless asked otherwise) at a time: each chunk's rows are stored through a model over
+     * them alone (what a row keeps depends on its own count and the dense part, not on the other rows), so a task
+     * holds one chunk, whatever the part's size.
+     */
+    private final class ChunkedRows implements Iterator<TableWriter.EmbeddingRow> {
+      private final Iterator<Tuple2<Long, Tuple2<ShardRow, Optional<String>>>> in;
+      private Tuple2<Long, Tuple2<ShardRow, Optional<String>>> first; // taken from the input to name the part
+      private final int field;
+      private final TableSummary.FieldBuilder summary;
+      private final List<ShardRow> held = new ArrayList<>();
+      private final List<String> values = new ArrayList<>();
+      private CtrModel model;
+      private int[] kept;
+      private int offset;
+      private int next;
+
+      ChunkedRows(Tuple2<Long, Tuple2<ShardRow, Optional<String>>> first,
+          Iterator<Tuple2<Long, Tuple2<ShardRow, Optional<String>>>> in, int field, TableSummary.FieldBuilder summary) {
+        this.first = first;
+        this.in = in;
+        this.field = field;
+        this.summary = summary;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next < held.size() || first != null || in.hasNext();
+      }
+
+      @Override
+      public TableWriter.EmbeddingRow next() {
+        if (next == held.size()) {
+          load();
+        }
+        ShardRow r = held.get(next);
+        int id = RowShards.id(r.key());
+        int at = next + offset;
+        summary.add(id, r.count(), kept[at]);
+        next++;
+        return TableWriter.row(model, field, at, id, values.get(next - 1), r.count(), kept[at]);
+      }
+
+      /** The next chunk of rows, and a model over them (after the field's OOV row, when the chunk lacks it). */
+      private void load() {
+        held.clear();
+        values.clear();
+        next = 0;
+        while (held.size() < chunk && (first != null || in.hasNext())) {
+          Tuple2<Long, Tuple2<ShardRow, Optional<String>>> t = first != null ? first : in.next();
+          first = null;
+          held.add(t._2()._1());
+          values.add(t._2()._2().orElse(null));
+        }
+        boolean withOov = RowShards.id(held.get(0).key()) == FieldVocabulary.OOV;
+        offset = withOov ? 0 : 1;
+        int[][] rows = new int[spec.fieldNames().size()][];
+        for (int f = 0; f < rows.length; f++) {
+          rows[f] = new int[] {FieldVocabulary.OOV}; // other fields: a model needs each field's OOV row
+        }
+        rows[field] = new int[held.size() + offset];
+        for (int i = 0; i < held.size(); i++) {
+          rows[field][i + offset] = RowShards.id(held.get(i).key());
+        }
+        List<ShardRow> filling = new ArrayList<>(held); // rows without a record keep their initial values
+        for (int f = 0; f < rows.length; f++) {
+          if (f != field || !withOov) {
+            filling.add(new ShardRow(RowShards.key(f, FieldVocabulary.OOV), 0, null));
+          }
+        }
+        model = RowShards.filled(spec, rows, filling.iterator());
+        try {
+          dense.loadDenseInto(model);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        kept = model.embedding(field).keptDims();
+      }
     }
   }
 }

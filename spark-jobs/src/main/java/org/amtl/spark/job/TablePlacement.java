@@ -17,9 +17,6 @@ import org.apache.spark.SparkContext;
  * that cannot fit stops with an error naming the key, the size and the limit.
  */
 public record TablePlacement(boolean sharded, int shards, long copyBytes, long taskMemoryBytes, String reason) {
-  /** Rows x dims of one shard when {@code train.shards} is 0: 2M rows of d = 32. */
-  static final long FLOATS_PER_SHARD = 2_000_000L * 32;
-
   /** Decides for a model with fields {@code names} of sizes {@code stats} under {@code config}. */
   public static TablePlacement decide(AmtlConfig config, List<String> names, List<FieldStats> stats,
       SparkContext sc) {
@@ -70,8 +67,13 @@ public record TablePlacement(boolean sharded, int shards, long copyBytes, long t
           + ". Set " + Keys.TABLES.name() + "=sharded (or auto), or give executors more memory per task");
     }
     boolean sharded = mode == Keys.TableMode.SHARDED || (mode == Keys.TableMode.AUTO && (tooLong || tooLarge));
+    // a shard's task holds its rows twice while it builds them (records, and a model over them): each copy takes at
+    // most half the share a training copy may take
+    long perShard = Math.max(1, allowed / 2);
+    long rowBytes = 2L * Float.BYTES * rowFloats;
     int shards = config.getInt(Keys.SHARDS) > 0 ? config.getInt(Keys.SHARDS)
-        : (int) Math.max(config.getInt(Keys.PARTITIONS), (rowFloats + FLOATS_PER_SHARD - 1) / FLOATS_PER_SHARD);
+        : (int) Math.min(Integer.MAX_VALUE, Math.max(config.getInt(Keys.PARTITIONS),
+            (rowBytes + perShard - 1) / perShard));
     long totalRows = stats.stream().mapToLong(FieldStats::rows).sum();
     shards = (int) Math.min(shards, totalRows); // every shard holds a row
     String reason = (mode == Keys.TableMode.AUTO ? "auto: " : "") + sizes;
