@@ -138,14 +138,15 @@ class FaultTest {
   }
 
   /**
-   * Rows in shards on one multi-JVM cluster: a run with the rows in every task; a sharded run in which an executor
+   * Rows in shards. On one multi-JVM cluster: a run with the rows in every task; a sharded run in which an executor
    * JVM is killed (kill -9) as round 3 starts pulling its rows; a sharded run in which the first attempt of every
    * task of every sharded stage fails on purpose (the pull's join, training, the shards' averaging, evaluation, the
-   * shards' checkpoint files and the table's parts). Each fault is shown to have happened, and every run publishes
-   * the first run's tables.
+   * shards' checkpoint files and the table's parts). Then a sharded driver JVM killed after its second checkpoint
+   * (each holds one file of rows per shard), and its rerun, which resumes from it and trains only the rounds after.
+   * Each fault is shown to have happened, and every run publishes the first run's tables.
    */
   @Test
-  void shardedRowsSurviveAKilledExecutorAndFailedAttempts() throws Exception {
+  void shardedRowsSurviveKilledExecutorsFailedAttemptsAndAKilledDriver() throws Exception {
     Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     Path out = dir.resolve("sharded-executor");
     SparkSession cluster = SparkTestSupport.builder("local-cluster[2,1,1024]")
@@ -210,6 +211,24 @@ class FaultTest {
     JsonNode expected = withoutMode(out.resolve("broadcast"));
     assertEquals(expected, withoutMode(out.resolve("killed")));
     assertEquals(expected, withoutMode(out.resolve("retried")));
+
+    List<String> few = List.of("-Dspark.sql.shuffle.partitions=4"); // as this JVM's sessions: a small job's count
+    List<String> seen = killWhen(startDriver(few, shardedArgs(out, "resumed", "sharded")),
+        l -> l.contains("round 2/4"));
+    assertTrue(seen.stream().anyMatch(l -> l.contains("embedding rows sharded in 3 shards")), String.join("\n", seen));
+    assertTrue(seen.stream().anyMatch(l -> l.contains("round 2/4")), String.join("\n", seen));
+    assertFalse(Files.exists(out.resolve("resumed")), "nothing is published by the killed run");
+    Path checkpoint = out.resolve(".resumed.checkpoint");
+    try (java.util.stream.Stream<Path> s = Files.list(checkpoint)) {
+      assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("rows-")), "the shards' rows were saved");
+    }
+    String rerun = finish(startDriver(few, shardedArgs(out, "resumed", "sharded")));
+    assertTrue(rerun.contains("resuming run from checkpoint"), rerun);
+    assertTrue(rerun.contains("after round 2"), rerun);
+    assertFalse(rerun.contains("round 2/4"), "rounds before the checkpoint are not trained again");
+    assertTrue(rerun.contains("round 3/4") && rerun.contains("round 4/4"), rerun);
+    assertEquals(expected, withoutMode(out.resolve("resumed")));
+    assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
   }
 
   /** The manifest without its run section and the keys that chose where the rows lived. */
@@ -324,34 +343,6 @@ class FaultTest {
     assertTrue(rerun.contains("round " + (done + 1) + "/8"), rerun);
     assertEquals(SparkTestSupport.withoutRun(out.resolve("uninterrupted")),
         SparkTestSupport.withoutRun(out.resolve("resumed")));
-    assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
-  }
-
-  /**
-   * A driver training with its rows in shards, killed after its second checkpoint (each holds one file of rows per
-   * shard); the rerun resumes from it, trains only the rounds after it, and publishes the tables of an
-   * uninterrupted run with the rows in every task.
-   */
-  @Test
-  void aKilledShardedDriverResumesToTheBroadcastRunsTables() throws Exception {
-    Path out = dir.resolve("sharded-driver");
-    runHere(shardedArgs(out, "uninterrupted", "broadcast"));
-    List<String> few = List.of("-Dspark.sql.shuffle.partitions=4"); // as this JVM's sessions: a small job's count
-    List<String> seen = killWhen(startDriver(few, shardedArgs(out, "resumed", "sharded")),
-        l -> l.contains("round 2/4"));
-    assertTrue(seen.stream().anyMatch(l -> l.contains("embedding rows sharded in 3 shards")), String.join("\n", seen));
-    assertTrue(seen.stream().anyMatch(l -> l.contains("round 2/4")), String.join("\n", seen));
-    assertFalse(Files.exists(out.resolve("resumed")), "nothing is published by the killed run");
-    Path checkpoint = out.resolve(".resumed.checkpoint");
-    try (java.util.stream.Stream<Path> s = Files.list(checkpoint)) {
-      assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("rows-")), "the shards' rows were saved");
-    }
-    String rerun = finish(startDriver(few, shardedArgs(out, "resumed", "sharded")));
-    assertTrue(rerun.contains("resuming run from checkpoint"), rerun);
-    assertTrue(rerun.contains("after round 2"), rerun);
-    assertFalse(rerun.contains("round 2/4"), "rounds before the checkpoint are not trained again");
-    assertTrue(rerun.contains("round 3/4") && rerun.contains("round 4/4"), rerun);
-    assertEquals(withoutMode(out.resolve("uninterrupted")), withoutMode(out.resolve("resumed")));
     assertFalse(Files.exists(checkpoint), "checkpoints are removed once published");
   }
 

@@ -58,12 +58,13 @@ class EmbeddingVariantTest {
         assertTrue(eval.summary().auc() > 0.5, what + ": AUC " + eval.summary().auc());
 
         org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(dir.resolve(what.replace(' ', '-')).toUri());
-        int rowsPerPart = 7; // every field of this vocabulary spans several parts
+        int rowsPerPart = 120; // every field of this vocabulary (about 300 values) spans several parts
         List<String> files = TableWriter.write(model, table, conf, rowsPerPart);
         ObjectNode manifest = ManifestBuilder.build(TableSummary.of(model, 8, rowsPerPart), config,
             List.of(new RoundStats(1, trained.meanLoss(), trained.examples(), 1.0, Double.NaN, Double.NaN)),
             eval.summary(), eval.perBucket(), new ManifestBuilder.RunFacts("t", List.of(), train.size(),
                 test.size(), List.of(false, false, false), "", 0L, 0));
+        assertTrue(manifest.path("fields").get(0).path("parts").asInt() > 1, what + ": several parts");
         FileSystem fs = table.getFileSystem(conf);
         manifest.set("files", Manifest.fileEntries(fs, table, files));
         Manifest.write(manifest, table, conf);
