@@ -47,12 +47,6 @@ class FaultTest {
         "train.roundsPerEpoch=8", "--conf", "output.path=" + out, "--conf", "output.runId=" + runId);
   }
 
-  /**
-   * On one multi-JVM cluster: a clean run; a run in which an executor JVM is killed (kill -9) at the start of round
-   * 3; a run in which the first attempt of every training and evaluation task fails after writing its result file.
-   * Each fault is shown to have happened (Spark saw the executor die; attempts failed in both stages of every round
-   * and their retries succeeded) before the tables are compared with the clean run's.
-   */
   /** A shorter job, for the tests whose faults come after training: 6,000 rows, 2 rounds. */
   static List<String> shortJobArgs(Path out, String runId) {
     List<String> args = new ArrayList<>(jobArgs(out, runId));
@@ -60,60 +54,23 @@ class FaultTest {
     return args;
   }
 
+  /**
+   * On one multi-JVM cluster: a clean run; a run in which an executor JVM is killed (kill -9) at the start of round
+   * 3; a run in which the first attempt of every training and evaluation task fails after writing its result file.
+   * Each fault is shown to have happened (Spark saw the executor die; attempts failed in both stages of every round
+   * and their retries succeeded) before the tables are compared with the clean run's.
+   */
   @Test
   void killedExecutorsAndFailedTaskAttemptsChangeNothing() throws Exception {
-    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     Path out = dir.resolve("executor");
-    SparkSession cluster = SparkTestSupport.builder("local-cluster[2,1,1024]")
-        .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path")))
-        .getOrCreate();
-    AtomicBoolean killed = new AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger retriedAttempts = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Throwable> listenerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SparkSession cluster = cluster();
+    ClusterFaults faults = new ClusterFaults();
     try {
       TrainJob.run(cluster, JobMain.parseArgs(jobArgs(out, "clean").toArray(new String[0])));
-      cluster.sparkContext().addSparkListener(new SparkListener() {
-        @Override
-        public void onJobStart(SparkListenerJobStart job) {
-          String description = job.properties().getProperty("spark.job.description", "");
-          if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
-            try { // the listener bus logs what a listener throws: keep it for the test thread
-              ProcessHandle executor = ProcessHandle.current().descendants()
-                  .filter(FaultTest::isExecutor)
-                  .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
-              assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
-              assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
-            } catch (Throwable t) {
-              listenerErrors.add(t);
-            }
-          }
-        }
-
-        @Override
-        public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
-          removed.incrementAndGet();
-        }
-
-        @Override
-        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-          if (end.taskInfo().attemptNumber() > 0 && end.taskInfo().successful()) {
-            retriedAttempts.incrementAndGet();
-          }
-          if (end.reason() instanceof org.apache.spark.ExceptionFailure failure
-              && failure.description().contains("fails on purpose")) {
-            failedOnPurpose.merge(failure.description().replaceAll("^fault point (\\w+):.*$", "$1"), 1,
-                Integer::sum);
-          }
-        }
-      });
+      cluster.sparkContext().addSparkListener(faults);
       TrainJob.run(cluster, JobMain.parseArgs(jobArgs(out, "faulty").toArray(new String[0])));
-      assertTrue(killed.get(), "an executor was killed during round 3");
-      assertTrue(removed.get() >= 1, "Spark saw the executor die");
-      assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
-      retriedAttempts.set(0);
+      faults.assertExecutorKilled();
+      faults.retriedAttempts.set(0);
 
       cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT,
           FaultPoint.TRAIN_TASK + "," + FaultPoint.EVALUATE_TASK);
@@ -125,14 +82,15 @@ class FaultTest {
     } finally {
       SparkTestSupport.stop(cluster);
     }
-    assertEquals(List.of(), listenerErrors, "assertions inside the listener");
+    assertEquals(List.of(), faults.errors, "assertions inside the listener");
     JsonNode clean = SparkTestSupport.withoutRun(out.resolve("clean"));
     // every round: each of the 2 partitions' training task, then its evaluation task, failed once
     int rounds = clean.path("metrics").path("rounds").size();
     assertTrue(rounds >= 8, clean.toString());
     assertEquals(java.util.Map.of(FaultPoint.TRAIN_TASK, 2 * rounds, FaultPoint.EVALUATE_TASK, 2 * rounds),
-        failedOnPurpose);
-    assertEquals(4 * rounds, retriedAttempts.get(), "each failed attempt was retried and its second one succeeded");
+        faults.failedOnPurpose);
+    assertEquals(4 * rounds, faults.retriedAttempts.get(),
+        "each failed attempt was retried and its second one succeeded");
     assertEquals(clean, SparkTestSupport.withoutRun(out.resolve("faulty")));
     assertEquals(clean, SparkTestSupport.withoutRun(out.resolve("retried")));
   }
@@ -147,54 +105,16 @@ class FaultTest {
    */
   @Test
   void shardedRowsSurviveKilledExecutorsFailedAttemptsAndAKilledDriver() throws Exception {
-    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
     Path out = dir.resolve("sharded-executor");
-    SparkSession cluster = SparkTestSupport.builder("local-cluster[2,1,1024]")
-        .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path")))
-        .getOrCreate();
-    AtomicBoolean killed = new AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
-    List<Throwable> listenerErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SparkSession cluster = cluster();
+    ClusterFaults faults = new ClusterFaults();
     List<String> places = List.of(FaultPoint.PULL_TASK, FaultPoint.TRAIN_TASK, FaultPoint.COMBINE_TASK,
         FaultPoint.EVALUATE_TASK, FaultPoint.SAVE_TASK, FaultPoint.EXPORT_TASK);
     try {
       TrainJob.run(cluster, JobMain.parseArgs(shardedArgs(out, "broadcast", "broadcast").toArray(new String[0])));
-      cluster.sparkContext().addSparkListener(new SparkListener() {
-        @Override
-        public void onJobStart(SparkListenerJobStart job) {
-          String description = job.properties().getProperty("spark.job.description", "");
-          if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
-            try {
-              ProcessHandle executor = ProcessHandle.current().descendants().filter(FaultTest::isExecutor)
-                  .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
-              assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
-              assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
-            } catch (Throwable t) {
-              listenerErrors.add(t);
-            }
-          }
-        }
-
-        @Override
-        public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
-          removed.incrementAndGet();
-        }
-
-        @Override
-        public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-          if (end.reason() instanceof org.apache.spark.ExceptionFailure failure
-              && failure.description().contains("fails on purpose")) {
-            failedOnPurpose.merge(failure.description().replaceAll("^fault point (\\w+):.*$", "$1"), 1,
-                Integer::sum);
-          }
-        }
-      });
+      cluster.sparkContext().addSparkListener(faults);
       TrainJob.run(cluster, JobMain.parseArgs(shardedArgs(out, "killed", "sharded").toArray(new String[0])));
-      assertTrue(killed.get(), "an executor was killed as round 3 started");
-      assertTrue(removed.get() >= 1, "Spark saw the executor die");
-      assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
+      faults.assertExecutorKilled();
 
       cluster.sparkContext().setLocalProperty(FaultPoint.FAIL_FIRST_ATTEMPT, String.join(",", places));
       try {
@@ -205,9 +125,9 @@ class FaultTest {
     } finally {
       SparkTestSupport.stop(cluster);
     }
-    assertEquals(List.of(), listenerErrors, "assertions inside the listener");
-    assertEquals(new java.util.TreeSet<>(places), new java.util.TreeSet<>(failedOnPurpose.keySet()),
-        "a first attempt failed in every sharded stage: " + failedOnPurpose);
+    assertEquals(List.of(), faults.errors, "assertions inside the listener");
+    assertEquals(new java.util.TreeSet<>(places), new java.util.TreeSet<>(faults.failedOnPurpose.keySet()),
+        "a first attempt failed in every sharded stage: " + faults.failedOnPurpose);
     JsonNode expected = withoutMode(out.resolve("broadcast"));
     assertEquals(expected, withoutMode(out.resolve("killed")));
     assertEquals(expected, withoutMode(out.resolve("retried")));
@@ -238,6 +158,66 @@ class FaultTest {
     ((com.fasterxml.jackson.databind.node.ObjectNode) m.path("config")).remove(List.of("train.tables",
         "train.shards"));
     return m;
+  }
+
+  /** A multi-JVM cluster on 127.0.0.1: a master and two workers of one core and 1 GB, each executor its own JVM. */
+  static SparkSession cluster() throws IOException {
+    Files.createDirectories(Path.of(System.getenv("SPARK_HOME"), "jars"));
+    return SparkTestSupport.builder("local-cluster[2,1,1024]")
+        .config("spark.executor.extraClassPath", System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path")))
+        .getOrCreate();
+  }
+
+  /**
+   * What a cluster run's faults did: kills an executor JVM (kill -9) when the first job of round 3 starts, and
+   * counts removed executors, retried attempts that succeeded, and attempts failed on purpose per fault point.
+   * The listener bus only logs what a listener throws: errors are kept for the test thread.
+   */
+  static final class ClusterFaults extends SparkListener {
+    final AtomicBoolean killed = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger retriedAttempts = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.Map<String, Integer> failedOnPurpose = new java.util.concurrent.ConcurrentHashMap<>();
+    final List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart job) {
+      String description = job.properties().getProperty("spark.job.description", "");
+      if (description.startsWith("AMTL train round 3/") && killed.compareAndSet(false, true)) {
+        try {
+          ProcessHandle executor = ProcessHandle.current().descendants().filter(FaultTest::isExecutor)
+              .findFirst().orElseThrow(() -> new AssertionError("no executor JVM to kill"));
+          assertTrue(executor.destroyForcibly(), "SIGKILL sent to executor " + executor.pid());
+          assertTrue(executor.onExit().orTimeout(30, TimeUnit.SECONDS).join().pid() > 0);
+        } catch (Throwable t) {
+          errors.add(t);
+        }
+      }
+    }
+
+    @Override
+    public void onExecutorRemoved(org.apache.spark.scheduler.SparkListenerExecutorRemoved event) {
+      removed.incrementAndGet();
+    }
+
+    @Override
+    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+      if (end.taskInfo().attemptNumber() > 0 && end.taskInfo().successful()) {
+        retriedAttempts.incrementAndGet();
+      }
+      if (end.reason() instanceof org.apache.spark.ExceptionFailure failure
+          && failure.description().contains("fails on purpose")) {
+        failedOnPurpose.merge(failure.description().replaceAll("^fault point (\\w+):.*$", "$1"), 1, Integer::sum);
+      }
+    }
+
+    /** The run just finished lost an executor in round 3, and no task failed on purpose. */
+    void assertExecutorKilled() {
+      assertTrue(killed.get(), "an executor was killed as round 3 started");
+      assertTrue(removed.get() >= 1, "Spark saw the executor die");
+      assertEquals(java.util.Map.of(), failedOnPurpose, "no task failed on purpose before asked to");
+    }
   }
 
   /** An executor JVM: its full command line (from /proc: ProcessHandle cuts it at 4 KiB) names the backend. */
