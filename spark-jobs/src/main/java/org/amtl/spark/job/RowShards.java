@@ -23,7 +23,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Embedding rows as a sharded dataset, for tables no JVM can hold (in progress: the job does not use it yet). Rows
+ * Embedding rows as a sharded dataset, for tables no JVM can hold ({@link ShardedTraining}). Rows
  * are keyed by (field, id) and spread over shards in contiguous ranges of the fields' concatenated rows
  * ({@link ShardPartitioner}); each shard builds its rows as the whole tables would start them (a model over the
  * shard's slice of the rows). Each round, each data partition pulls exactly the rows its block touches

@@ -5,10 +5,14 @@
  * {@link org.amtl.spark.job.EvalStage}, {@link org.amtl.spark.job.ExportStage} (atomic publishing through
  * {@link org.amtl.spark.job.RunFolders}, the report through {@link org.amtl.spark.job.Report}),
  * {@link org.amtl.spark.job.Checkpoints}, and the session the job runs on ({@link org.amtl.spark.job.JobSession},
- * Kryo through {@link org.amtl.spark.job.AmtlKryoRegistrator}). For tables larger than one JVM (in progress, not
- * yet used by the job): ids assigned on the executors ({@link org.amtl.spark.job.VocabularyIds}), encoding by a
- * join ({@link org.amtl.spark.job.EncodeStage#encodeByJoin}), rows in shards that each round's slices pull from and
- * push back to ({@code RowShards}), and the rounds over them ({@code ShardedRounds}). Public members are what
+ * Kryo through {@link org.amtl.spark.job.AmtlKryoRegistrator}). Where the rows live is decided once the fields are
+ * counted ({@link org.amtl.spark.job.TablePlacement}, {@code train.tables}). For tables larger than one JVM
+ * ({@link org.amtl.spark.job.ShardedTraining}): ids assigned on the executors
+ * ({@link org.amtl.spark.job.VocabularyIds}), encoding by a join ({@link org.amtl.spark.job.EncodeStage#encodeByJoin}),
+ * rows in shards that each round's slices pull from and push back to ({@code RowShards}), the rounds over them
+ * ({@code ShardedRounds}, averaging through {@code RoundResults} as the broadcast rounds do), hot start
+ * ({@code ShardedHotStart}), checkpoints of the shards' rows ({@code ShardFiles}) and the table written part by part
+ * ({@code ShardedExport}). Public members are what
  * {@link org.amtl.spark.TrainJob}, the experiment job and the benchmarks call; the rest stays package-private.
  */
 package org.amtl.spark.job;
