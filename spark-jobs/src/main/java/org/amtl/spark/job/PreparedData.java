@@ -59,7 +59,6 @@ public record PreparedData(InputStage.Input input, TablePlacement placement, Voc
     JavaRDD<ExampleBlock> test;
     if (placement.sharded()) {
       ids = VocabularyIds.assign(spark, counts, stats);
-      ids.ids().persist(StorageLevel.MEMORY_AND_DISK());
       timer.done("count values");
       sc.setJobDescription("AMTL encode and lay out examples");
       train = EncodeStage.encodeByJoin(split.train(), input.fields(), ids.ids(), partitions, seed, "train");
@@ -110,7 +109,7 @@ public record PreparedData(InputStage.Input input, TablePlacement placement, Voc
     test.unpersist();
     input.release();
     if (ids != null) {
-      ids.ids().unpersist();
+      ids.release();
     }
     if (vocabBroadcast != null) {
       vocabBroadcast.destroy();

@@ -19,6 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
@@ -40,11 +41,19 @@ public final class VocabularyIds {
 
   private VocabularyIds() {}
 
-  /** What was assigned: the ids as rows of {@link #SCHEMA}, and each field's statistics (by one aggregation). */
-  public record Assigned(Dataset<Row> ids, List<FieldStats> fields) {
+  /**
+   * What was assigned: the ids as rows of {@link #SCHEMA} (cached: {@code cached} holds them), and each field's
+   * statistics (by one aggregation).
+   */
+  public record Assigned(Dataset<Row> ids, JavaRDD<Row> cached, List<FieldStats> fields) {
     /** Each field's number of rows, OOV included. */
     public int[] rowsPerField() {
       return fields.stream().mapToInt(FieldStats::rows).toArray();
+    }
+
+    /** Drops the cached ids. */
+    public void release() {
+      cached.unpersist();
     }
   }
 
@@ -82,8 +91,13 @@ public final class VocabularyIds {
     }
     Dataset<Row> sorted = counts.select(col("f"), col("v"), col("count"))
         .orderBy(col("f"), col("count").desc(), encode(col("v"), "UTF-16BE"));
-    JavaRDD<Row> ids = sorted.javaRDD().zipWithIndex().map(new ToId(firstIndex));
-    return new Assigned(spark.createDataFrame(ids, SCHEMA), stats);
+    // zipWithIndex counts each sorted partition first: the sort is kept for it rather than run twice, and the ids
+    // are cached once computed (the encoding joins and the shards read them)
+    JavaRDD<Row> sortedRows = sorted.javaRDD().persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Row> ids = sortedRows.zipWithIndex().map(new ToId(firstIndex)).persist(StorageLevel.MEMORY_AND_DISK());
+    ids.count();
+    sortedRows.unpersist();
+    return new Assigned(spark.createDataFrame(ids, SCHEMA), ids, stats);
   }
 
   /** A sorted row and its global index to (f, v, id, count): id = index - field's first index + 1. */
