@@ -23,14 +23,18 @@ import org.apache.spark.sql.SparkSession;
  * The live heap of a real worker: the job at default settings (rows from the first argument, default 1,000,000,
  * generated and written to Parquet first) on a cluster whose executors are their own JVMs (start it with
  * {@code -Dspark.master=local-cluster[2,1,2048]} and the executor class path; {@code benchmarks/run} does). A Spark
- * plugin ({@link LiveHeap}) runs in every executor: each second the JVM's class histogram of live objects
- * ({@link LiveObjects}). Prints each executor's idle live objects (Spark's own, before any task) and its peaks
- * while the input is read, counted and encoded and while the model trains, is evaluated and published, above
- * idle, against the model's parameter and optimizer bytes, with what each peak was made of.
+ * plugin ({@link LiveHeap}) runs in every executor: every second (or every {@link #EVERY} milliseconds) the JVM's
+ * class histogram of live objects ({@link LiveObjects}). Prints each executor's idle live objects (Spark's own,
+ * before any task) and its peaks while the input is read, counted and encoded and while the model trains, is
+ * evaluated and published, above idle, against the model's parameter and optimizer bytes, with what each peak was
+ * made of.
  * Usage: {@code WorkerHeap [rows]}.
  */
 public final class WorkerHeap {
   static final String DIR = "spark.amtl.bench.heapDir";
+
+  /** Milliseconds between two samples of an executor (each one a full collection); 1000 unless set. */
+  static final String EVERY = "spark.amtl.bench.heapEveryMs";
 
   private WorkerHeap() {}
 
@@ -92,8 +96,8 @@ public final class WorkerHeap {
   }
 
   /**
-   * Samples the executor's live objects every second ({@link LiveObjects}); appends one line per sample to a
-   * file named by executor.
+   * Samples the executor's live objects every second, or as often as {@link #EVERY} says ({@link LiveObjects});
+   * appends one line per sample to a file named by executor.
    */
   public static final class LiveHeap implements SparkPlugin {
     @Override
@@ -109,18 +113,19 @@ public final class WorkerHeap {
         @Override
         public void init(PluginContext ctx, Map<String, String> extraConf) {
           Path file = Path.of(ctx.conf().get(DIR), ctx.executorID());
-          Thread sampler = new Thread(() -> sample(file), "live-heap-sampler");
+          long every = Long.parseLong(ctx.conf().get(EVERY, "1000"));
+          Thread sampler = new Thread(() -> sample(file, every), "live-heap-sampler");
           sampler.setDaemon(true);
           sampler.start();
         }
 
-        private void sample(Path file) {
+        private void sample(Path file, long every) {
           while (running) {
             String line = LiveObjects.take().line(System.currentTimeMillis());
             try { // one line per sample, written at once: the JVM may end without a shutdown call
               Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                   StandardOpenOption.APPEND);
-              Thread.sleep(1000);
+              Thread.sleep(every);
             } catch (IOException | InterruptedException e) {
               return;
             }

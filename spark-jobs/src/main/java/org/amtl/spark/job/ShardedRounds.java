@@ -23,6 +23,8 @@ import org.apache.spark.storage.StorageLevel;
  * then continue from the saved files, so what a lost shard must recompute reaches back to the last checkpoint only.
  */
 final class ShardedRounds {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardedRounds.class);
+
   /** Called after each round with the dense state and the rows; returns the evaluation, or null for none. */
   interface AfterRound {
     EvalStage.Result evaluate(ModelExchange.Published dense, JavaPairRDD<Long, ShardRow> rows, int round,
@@ -67,8 +69,19 @@ final class ShardedRounds {
     int[][] widths = RowShards.widths(spec);
     sc.setJobDescription("AMTL sharded tables: which rows each slice needs");
     List<JavaPairRDD<Long, Integer>> needs = new ArrayList<>();
+    int recordBytes = 0; // the widest field's row as it travels: key, count and its record's floats
+    for (int[] w : widths) {
+      recordBytes = Math.max(recordBytes, 2 * Long.BYTES + Float.BYTES * org.amtl.core.model.RowRecords.length(w));
+    }
     for (int s = 0; s < roundsPerEpoch; s++) {
-      needs.add(RowShards.needs(train, partitioner, s, roundsPerEpoch).persist(StorageLevel.MEMORY_AND_DISK()));
+      JavaPairRDD<Long, Integer> slice = RowShards.needs(train, partitioner, s, roundsPerEpoch)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      // computed here, in a job of its own, so that what a round moves is known (and logged) before it runs
+      long pulls = slice.count();
+      LOG.info(String.format(Locale.ROOT, "round %d of each epoch moves %,d rows each way (a row to each data "
+          + "partition that touches it): at most %,.1f MB pulled and as much pushed", s + 1, pulls,
+          pulls * (double) recordBytes / 1e6));
+      needs.add(slice);
     }
     long rowsPerRound = trainRows / roundsPerEpoch;
     List<RoundStats> stats = new ArrayList<>();
