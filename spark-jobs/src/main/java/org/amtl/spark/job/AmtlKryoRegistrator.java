@@ -49,5 +49,8 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
       "org.apache.spark.sql.types.TimestampType$", "org.apache.spark.sql.types.TimestampNTZType$",
       "org.apache.spark.sql.types.NullType$",
       // Dataset.toLocalIterator (the sharded export streams the frequencies to the driver) returns these
-      "[Lorg.apache.spark.util.io.ChunkedByteBuffer;"};
+      "[Lorg.apache.spark.util.io.ChunkedByteBuffer;",
+      // the sharded path caches rows of the sorted vocabulary (VocabularyIds); a full executor spills them to disk
+      "org.apache.spark.sql.catalyst.expressions.GenericRow",
+      "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema"};
 }

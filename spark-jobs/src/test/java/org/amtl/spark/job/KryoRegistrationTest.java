@@ -56,6 +56,24 @@ class KryoRegistrationTest {
     assertArrayEquals(new int[] {0}, block.example(1).ids()[1], "an empty bag is the OOV row");
   }
 
+  /**
+   * The sharded path caches rows of the vocabulary (memory and disk): an executor short of memory writes them to
+   * disk through Kryo, which once failed there with 10M values on 1 GB executors.
+   */
+  @Test
+  void cachedRowsRoundTrip() {
+    org.apache.spark.sql.Row plain = org.apache.spark.sql.RowFactory.create(2, "u17", 5, 9L);
+    org.apache.spark.sql.Row back = roundTrip(plain);
+    assertEquals(plain, back);
+    assertEquals("u17", back.getString(1));
+    org.apache.spark.sql.Row withSchema = new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+        new Object[] {1, "v", 3L}, new org.apache.spark.sql.types.StructType().add("f", "int").add("v", "string")
+            .add("count", "long"));
+    org.apache.spark.sql.Row read = roundTrip(withSchema);
+    assertEquals(withSchema, read);
+    assertEquals(withSchema.schema(), read.schema());
+  }
+
   @Test
   void unregisteredClassesFail() {
     assertThrows(Exception.class, () -> KRYO.serialize(new java.util.concurrent.atomic.AtomicLong(1),
