@@ -15,6 +15,7 @@ import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.Storage;
 import org.amtl.core.table.HotStart;
+import org.amtl.core.table.HotStartSource;
 import org.amtl.core.table.ManifestBuilder;
 import org.amtl.core.table.TableReader;
 import org.amtl.core.train.RoundStats;
@@ -87,7 +88,12 @@ public final class TrainJob {
     ExportStage.checkOutsideInputs(config, hadoop);
     RunFolders folders = new RunFolders(new Path(config.get(Keys.OUTPUT_PATH)), runId, hadoop);
     folders.checkReplaceable(config.getBoolean(Keys.OUTPUT_OVERWRITE));
-    String hotStartPath = config.get(Keys.HOT_START);
+    HotStartSource source = HotStartSource.resolve(config.get(Keys.HOT_START), new Path(config.get(Keys.OUTPUT_PATH)),
+        runId, hadoop);
+    if (source.fromLatest()) {
+      LOG.info(Redaction.redactUris(source.why()));
+    }
+    String hotStartPath = source.path();
     TableReader hotStart = hotStartPath.isEmpty() ? null
         : HotStart.open(new Path(hotStartPath), hadoop);
 
@@ -95,7 +101,7 @@ public final class TrainJob {
     PreparedData data = PreparedData.prepare(spark, config, timer);
     InputStage.Input input = data.input();
     ManifestBuilder.RunFacts facts = new ManifestBuilder.RunFacts(runId, input.paths(), data.trainRows(),
-        data.testRows(), input.fields().stream().map(FieldSpec::list).toList(), hotStartPath, started,
+        data.testRows(), input.fields().stream().map(FieldSpec::list).toList(), source, started,
         data.placement().shards());
     Path exchange = new Path(config.get(Keys.OUTPUT_PATH), "." + runId + ".rounds");
     List<RoundStats> rounds;
@@ -146,6 +152,9 @@ public final class TrainJob {
         checkpoints.clear();
       }
       modelBytes = model.parameterAndOptimizerBytes();
+    }
+    if (config.getBoolean(Keys.OUTPUT_LATEST)) {
+      folders.pointLatestHere();
     }
     sc.setJobDescription(null);
     timer.done("publish");

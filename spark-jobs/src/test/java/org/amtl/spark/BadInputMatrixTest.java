@@ -106,7 +106,10 @@ class BadInputMatrixTest extends LocalSparkTest {
   void wrongColumnTypes() throws Exception {
     String labels = parquet("stringlabel", new StructType().add("label", DataTypes.StringType)
         .add("item", DataTypes.StringType), List.of(RowFactory.create("yes", "a")));
-    assertRejected(() -> TrainJob.run(spark, job(labels)), "label column 'label' has type string");
+    assertRejected(() -> TrainJob.run(spark, job(labels)), "label column 'label' has value yes", ".parquet");
+    String dates = parquet("datelabel", new StructType().add("label", DataTypes.DateType)
+        .add("item", DataTypes.StringType), List.of(RowFactory.create(java.sql.Date.valueOf("2026-12-01"), "a")));
+    assertRejected(() -> TrainJob.run(spark, job(dates)), "label column 'label' has type date");
     String features = parquet("doublefeature", new StructType().add("label", DataTypes.IntegerType)
         .add("price", DataTypes.DoubleType), List.of(RowFactory.create(1, 2.5)));
     assertRejected(() -> TrainJob.run(spark, job(features)), "feature column 'price' has type double");
@@ -121,6 +124,37 @@ class BadInputMatrixTest extends LocalSparkTest {
     assertRejected(() -> TrainJob.run(spark, job(nan)), "value NaN", "'label'", ".parquet");
     String two = parquet("twolabel", LOG, List.of(RowFactory.create(2, "a", 1L)));
     assertRejected(() -> TrainJob.run(spark, job(two)), "value 2", "expected 0 or 1");
+  }
+
+  /** A folder of one text file with the given lines. */
+  static String textFile(String name, String suffix, String... lines) throws java.io.IOException {
+    Path folder = Files.createDirectories(dir.resolve(name));
+    Files.write(folder.resolve("part-0." + suffix), List.of(lines));
+    return folder.toString();
+  }
+
+  @Test
+  void malformedCsvRowsHeadersWithoutAColumnAndNonBinaryCsvLabels() throws Exception {
+    String extraField = textFile("csv-extra", "csv", "label,item,user", "1,a,7", "0,b,8,oops", "0,a,9");
+    assertRejected(() -> TrainJob.run(spark, job(extraField).with(Keys.INPUT_FORMAT, Keys.InputFormat.CSV)),
+        "part-0.csv", "malformed CSV row '0,b,8,oops'", "expected 3 comma-separated fields");
+    String noUser = textFile("csv-nouser", "csv", "label,item", "1,a", "0,b");
+    assertRejected(() -> TrainJob.run(spark, job(noUser).with(Keys.INPUT_FORMAT, Keys.InputFormat.CSV)
+        .with(Keys.INPUT_FEATURES, List.of("item", "user"))), "no column 'user'", "input.features", "[label, item]");
+    String clicked = textFile("csv-label", "csv", "label,item,user", "1,a,7", "yes,b,8");
+    assertRejected(() -> TrainJob.run(spark, job(clicked).with(Keys.INPUT_FORMAT, Keys.InputFormat.CSV)),
+        "part-0.csv", "label column 'label' has value yes (expected 0 or 1)");
+    String two = textFile("csv-two", "csv", "label,item,user", "1,a,7", "2,b,8");
+    assertRejected(() -> TrainJob.run(spark, job(two).with(Keys.INPUT_FORMAT, Keys.InputFormat.CSV)),
+        "label column 'label' has value 2 ");
+  }
+
+  @Test
+  void malformedJsonLines() throws Exception {
+    String p = textFile("json-bad", "json", "{\"label\": 1, \"item\": \"a\"}", "{\"label\": 0, \"item\": ",
+        "{\"label\": 0, \"item\": \"b\"}");
+    assertRejected(() -> TrainJob.run(spark, job(p).with(Keys.INPUT_FORMAT, Keys.InputFormat.JSON)), "part-0.json",
+        "malformed JSON line '{\"label\": 0, \"item\":'");
   }
 
   @Test
@@ -237,7 +271,7 @@ class BadInputMatrixTest extends LocalSparkTest {
       assertTrue(errors.get(0).contains(args.get(args.size() > 4 ? 3 : 1).split("=")[0]), errors.get(0));
     }
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("previous"), s.map(f -> f.getFileName().toString()).toList());
+      assertEquals(List.of("LATEST", "previous"), s.map(f -> f.getFileName().toString()).sorted().toList());
     }
     assertEquals(List.of("", "mydata", "mydata/important.txt"), tree(mine.getParent()), "the user's folder is as it was");
     assertEquals("keep me", Files.readString(mine.resolve("important.txt")));

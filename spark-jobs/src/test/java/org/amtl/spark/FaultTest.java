@@ -380,7 +380,7 @@ class FaultTest {
         new Configuration()));
     assertFalse(before.equals(Files.readString(out.resolve("daily/manifest.json"))), "replaced by day 1's run");
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("daily", "today"), s.map(p -> p.getFileName().toString()).sorted().toList());
+      assertEquals(List.of("LATEST", "daily", "today"), s.map(p -> p.getFileName().toString()).sorted().toList());
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.table.Manifest;
@@ -52,6 +53,17 @@ public final class SparkTestSupport {
   /** The manifest of a published table. */
   public static JsonNode manifest(Path table) throws IOException {
     return Manifest.read(new org.apache.hadoop.fs.Path(table.toUri()), new Configuration());
+  }
+
+  /** The data files of a published table as its manifest lists them (path, bytes, SHA-256), without the report's. */
+  public static List<JsonNode> dataFiles(Path table) throws IOException {
+    List<JsonNode> files = new java.util.ArrayList<>();
+    manifest(table).path("files").forEach(f -> {
+      if (!f.path("path").asText().startsWith("report/")) {
+        files.add(f);
+      }
+    });
+    return files;
   }
 
   /** The manifest without its run section (run id, timestamps, timings): equal for equal runs. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.amtl.core.config.Keys;
+import org.amtl.core.table.LatestRun;
 import org.amtl.core.table.TableReader;
 import org.amtl.spark.cli.TableCli;
 import org.amtl.spark.job.FaultPoint;
@@ -55,6 +56,13 @@ class StorageTest extends LocalSparkTest {
     for (org.apache.hadoop.fs.FileStatus st : fs.listStatus(published.getParent())) {
       assertFalse(st.getPath().getName().startsWith("."), "temporary folder left: " + st.getPath());
     }
+    // the pointer names the run, and is replaced in place on this filesystem (a rename over it, or one object)
+    assertEquals(java.util.Optional.of(runId), LatestRun.read(published.getParent(), conf));
+    LatestRun.write(published.getParent(), runId, conf);
+    assertEquals(java.util.Optional.of(runId), LatestRun.read(published.getParent(), conf));
+    out.reset();
+    assertEquals(0, TableCli.run(new String[] {"inspect", root + "/LATEST"}, new PrintStream(out), System.err, conf));
+    assertTrue(out.toString().contains("run " + runId), out.toString());
   }
 
   @Test

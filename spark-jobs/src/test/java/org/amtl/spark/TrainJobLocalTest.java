@@ -42,7 +42,7 @@ class TrainJobLocalTest extends LocalSparkTest {
     assertEquals(SparkTestSupport.withoutRun(out.resolve("a")), SparkTestSupport.withoutRun(out.resolve("b")));
     assertEquals(a.auc(), b.auc(), 0);
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("a", "b"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+      assertEquals(List.of("LATEST", "a", "b"), s.map(p -> p.getFileName().toString()).sorted().toList(),
           "no temporary folder is left behind");
     }
 
@@ -106,8 +106,9 @@ class TrainJobLocalTest extends LocalSparkTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, bad));
     assertTrue(e.getMessage().contains("value 2") && e.getMessage().contains(".parquet"), e.getMessage());
     try (java.util.stream.Stream<Path> s = Files.list(out)) {
-      assertEquals(List.of("yesterday"), s.map(p -> p.getFileName().toString()).toList());
+      assertEquals(List.of("LATEST", "yesterday"), s.map(p -> p.getFileName().toString()).sorted().toList());
     }
+    assertEquals("yesterday\n", Files.readString(out.resolve("LATEST")), "LATEST stays on the last published run");
     assertEquals(List.of(), Manifest.verify(hadoopPath(out.resolve("yesterday")), new Configuration()));
   }
 

@@ -106,10 +106,14 @@ public final class Keys {
 
   // ---- the Spark job: input
   public static final ConfigKey<List<String>> INPUT_PATHS = add(stringListKey("input.paths",
-      "Parquet click-log paths (file://, hdfs://, s3a://; globs allowed), comma-separated. Empty: generate a "
-          + "synthetic Criteo-like log (see synthetic.*)."));
+      "Click-log paths (file://, hdfs://, s3a://; globs allowed, folders read recursively), comma-separated, in "
+          + "input.format. Empty: generate a synthetic Criteo-like log (see synthetic.*)."));
+  public static final ConfigKey<InputFormat> INPUT_FORMAT = add(enumKey("input.format", InputFormat.class,
+      InputFormat.PARQUET, "Format of the files under input.paths: parquet, orc, csv (a header line, comma-separated, "
+          + "every column read as a string) or json (one object per line, types as Spark infers them). A malformed "
+          + "csv or json row stops the job naming its file and the row."));
   public static final ConfigKey<String> INPUT_LABEL = add(stringKey("input.label", "label",
-      "Label column: 0/1 as int, long, double or boolean.", ".+", "a column name"));
+      "Label column: 0/1 as int, long, double, boolean or string.", ".+", "a column name"));
   public static final ConfigKey<List<String>> INPUT_FEATURES = add(stringListKey("input.features",
       "Feature columns (string, int, long, or arrays of those for list fields). Empty: every column except the "
           + "label and split.timeColumn."));
@@ -151,8 +155,10 @@ public final class Keys {
 
   public static final ConfigKey<String> HOT_START = add(stringKey("hotStart.path", "",
       "A published table to start from (yesterday's run, or an FBE run to add AMTL on top): rows of known values, "
-          + "and dense tensors of the same name and shape, are taken from it. Empty: start from scratch.",
-      ".*", "a table path or nothing"));
+          + "and dense tensors of the same name and shape, are taken from it. 'latest': the run that "
+          + "<output.path>/LATEST names (none yet: start from scratch and say so; a rerun of the run LATEST names "
+          + "starts from the run its first attempt started from). Empty: start from scratch.",
+      ".*", "a table path, 'latest' or nothing"));
 
   // ---- the Spark job: output
   public static final ConfigKey<String> OUTPUT_PATH = add(stringKey("output.path", "amtl-output",
@@ -166,6 +172,9 @@ public final class Keys {
   public static final ConfigKey<Integer> ROWS_PER_PART = add(intKey("output.rowsPerPart", 1_000_000,
       "Rows per Parquet file of a field's published embeddings: part k holds row ids [k R, (k + 1) R).", 1,
       Integer.MAX_VALUE));
+  public static final ConfigKey<Boolean> OUTPUT_LATEST = add(boolKey("output.latest", true,
+      "After publishing, point <output.path>/LATEST at this run (replaced in one step, written after the manifest). "
+          + "false for a backfill of an older day, which must not become the latest."));
   public static final ConfigKey<Boolean> OUTPUT_OVERWRITE = add(boolKey("output.overwrite", false,
       "Replace an existing published run with the same id (otherwise the job stops before reading input). A "
           + "folder that holds no run published by this job is never replaced."));
@@ -228,6 +237,9 @@ public final class Keys {
 
   /** How rows are split into train and test. */
   public enum SplitMode { RANDOM, TIME }
+
+  /** Formats of the click log that input.paths names. */
+  public enum InputFormat { PARQUET, ORC, CSV, JSON }
 
   /** Dense-parameter optimizers that configuration may name. */
   public enum DenseOptimizer { ADAM, SGD }

@@ -21,11 +21,11 @@ import org.amtl.core.train.RoundStats;
 public final class ManifestBuilder {
   /**
    * What the manifest records besides the model: the run id, the input paths (empty for a generated log) and rows,
-   * whether each field is a list of values, the hot-start table (empty for none), the start time, and where the
+   * whether each field is a list of values, the table the run started from, the start time, and where the
    * rows lived while training ({@code shards}: 0 when every task held them all).
    */
   public record RunFacts(String runId, List<String> inputPaths, long trainRows, long testRows,
-      List<Boolean> listFields, String hotStart, long startedAtMillis, int shards) {}
+      List<Boolean> listFields, HotStartSource hotStart, long startedAtMillis, int shards) {}
 
   private ManifestBuilder() {}
 
@@ -104,10 +104,15 @@ public final class ManifestBuilder {
       input.put("generated", true);
     }
     input.putObject("rows").put("train", facts.trainRows()).put("test", facts.testRows());
-    if (facts.hotStart().isEmpty()) {
+    HotStartSource hot = facts.hotStart();
+    if (!hot.present() && !hot.fromLatest()) {
       m.putNull("hotStart");
     } else {
-      m.putObject("hotStart").put("path", Redaction.redactUris(facts.hotStart()));
+      ObjectNode started = m.putObject("hotStart");
+      started.put("path", hot.present() ? Redaction.redactUris(hot.path()) : null);
+      if (hot.fromLatest()) { // the run LATEST named (null: none yet); a rerun of this run starts from it again
+        started.put("latest", hot.latestRun());
+      }
     }
     ObjectNode run = m.putObject("run");
     run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis())

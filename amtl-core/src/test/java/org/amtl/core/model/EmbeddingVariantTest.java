@@ -63,7 +63,7 @@ class EmbeddingVariantTest {
         ObjectNode manifest = ManifestBuilder.build(TableSummary.of(model, 8, rowsPerPart), config,
             List.of(new RoundStats(1, trained.meanLoss(), trained.examples(), 1.0, Double.NaN, Double.NaN)),
             eval.summary(), eval.perBucket(), new ManifestBuilder.RunFacts("t", List.of(), train.size(),
-                test.size(), List.of(false, false, false), "", 0L, 0));
+                test.size(), List.of(false, false, false), org.amtl.core.table.HotStartSource.NONE, 0L, 0));
         assertTrue(manifest.path("fields").get(0).path("parts").asInt() > 1, what + ": several parts");
         FileSystem fs = table.getFileSystem(conf);
         manifest.set("files", Manifest.fileEntries(fs, table, files));

@@ -48,7 +48,7 @@ final class InputFiles {
       }
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("input paths " + paths + " hold no data files (expected Parquet files)");
+      throw new IllegalArgumentException("input paths " + paths + " hold no data files");
     }
     return files;
   }

@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * Reads the click log (Parquet at any Hadoop paths, or a generated log) and normalises it to
+ * Reads the click log (Parquet, ORC, CSV or JSON at any Hadoop paths, or a generated log) and normalises it to
  * {@code _label: float, <features>: string or array<string>, [_time]}. Schema problems fail before any data is
  * read; label values are checked in one pass that names the file and value of the first bad row.
  */
@@ -32,7 +32,8 @@ public final class InputStage {
   private static final Set<DataType> VALUE_TYPES = Set.of(DataTypes.StringType, DataTypes.IntegerType,
       DataTypes.LongType);
   private static final Set<DataType> LABEL_TYPES = Set.of(DataTypes.IntegerType, DataTypes.LongType,
-      DataTypes.DoubleType, DataTypes.FloatType, DataTypes.BooleanType, DataTypes.ShortType, DataTypes.ByteType);
+      DataTypes.DoubleType, DataTypes.FloatType, DataTypes.BooleanType, DataTypes.ShortType, DataTypes.ByteType,
+      DataTypes.StringType);
 
   /** The normalised rows, the fields in order, where they came from, and the generated log kept in memory. */
   public record Input(Dataset<Row> rows, List<FieldSpec> fields, List<String> paths, Dataset<Row> kept) {
@@ -57,15 +58,20 @@ public final class InputStage {
     } else {
       org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
       List<org.apache.hadoop.fs.Path> files = InputFiles.list(paths, conf);
-      InputFiles.checkFooters(files, conf);
-      raw = spark.read().parquet(files.stream().map(Object::toString).toArray(String[]::new));
+      Keys.InputFormat format = config.get(Keys.INPUT_FORMAT);
+      if (format == Keys.InputFormat.PARQUET) {
+        InputFiles.checkFooters(files, conf);
+        raw = spark.read().parquet(files.stream().map(Object::toString).toArray(String[]::new));
+      } else {
+        raw = FormatReader.read(spark, format, files);
+      }
       label = config.get(Keys.INPUT_LABEL);
     }
     String where = paths.isEmpty() ? "the generated log" : "input " + paths;
     StructField labelField = field(raw, label, where, Keys.INPUT_LABEL.name());
     if (!LABEL_TYPES.contains(labelField.dataType())) {
       throw new IllegalArgumentException(where + ": label column '" + label + "' has type "
-          + labelField.dataType().simpleString() + " (expected int, long, double or boolean holding 0/1)");
+          + labelField.dataType().simpleString() + " (expected int, long, double, boolean or string holding 0/1)");
     }
     String timeColumn = config.get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME ? config.get(Keys.SPLIT_TIME_COLUMN) : "";
     List<String> names = new ArrayList<>(config.get(Keys.INPUT_FEATURES));
@@ -107,9 +113,10 @@ public final class InputStage {
   /** Fails on the first null, NaN or non-0/1 label, naming its file and value. */
   private static void checkLabels(Dataset<Row> raw, Column label, DataType type, String name, String where) {
     Column bad = label.isNull();
-    if (type != DataTypes.BooleanType) {
-      Column asDouble = label.cast(DataTypes.DoubleType);
-      bad = bad.or(asDouble.isNaN()).or(asDouble.notEqual(lit(0.0)).and(asDouble.notEqual(lit(1.0))));
+    if (type != DataTypes.BooleanType) { // a string that is no number reads as null here, and is bad
+      Column asDouble = label.try_cast(DataTypes.DoubleType);
+      bad = bad.or(asDouble.isNull()).or(asDouble.isNaN())
+          .or(asDouble.notEqual(lit(0.0)).and(asDouble.notEqual(lit(1.0))));
     }
     List<Row> first = raw.filter(bad).select(input_file_name(), label.cast(DataTypes.StringType)).limit(1)
         .collectAsList();

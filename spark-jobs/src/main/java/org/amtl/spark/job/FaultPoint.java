@@ -24,6 +24,9 @@ public final class FaultPoint {
   /** On object stores: after the data reached the published folder and before its manifest. */
   public static final String BEFORE_MANIFEST = "publish.beforeManifest";
 
+  /** After the run was published and before LATEST is pointed at it. */
+  public static final String BEFORE_LATEST = "publish.beforeLatest";
+
   /** The job's local property (comma-separated places) that makes the first attempt of each task fail. */
   public static final String FAIL_FIRST_ATTEMPT = "amtl.test.failFirstAttempt";
   /** A training task, after it wrote the rows it changed. */

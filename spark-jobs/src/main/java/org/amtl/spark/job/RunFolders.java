@@ -3,6 +3,7 @@ package org.amtl.spark.job;
 import java.io.IOException;
 import java.util.UUID;
 import org.amtl.core.config.Redaction;
+import org.amtl.core.table.LatestRun;
 import org.amtl.core.table.TableFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -120,6 +121,19 @@ public final class RunFolders {
     if (old != null) {
       fs.delete(old, true);
     }
+  }
+
+  /**
+   * Points {@code <output.path>/LATEST} at this run, which must be published: the last step of a run, so a driver
+   * killed before it leaves the pointer on the previous run.
+   */
+  public void pointLatestHere() throws IOException {
+    if (!isPublished(target)) {
+      throw new IllegalStateException("run '" + runId + "' is not published: LATEST stays where it is");
+    }
+    FaultPoint.reach(FaultPoint.BEFORE_LATEST);
+    LatestRun.write(root, runId, fs.getConf());
+    LOG.info("{} now names run '{}'", shown(new Path(root, LatestRun.FILE)), runId);
   }
 
   /** Writes the commit files (manifest, _SUCCESS) into a folder. */

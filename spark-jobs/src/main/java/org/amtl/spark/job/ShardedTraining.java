@@ -51,10 +51,10 @@ public final class ShardedTraining {
       org.amtl.core.model.CtrModel dense = ShardedRounds.denseModel(spec);
       if (hotStart != null) {
         ShardedHotStart.Started started = ShardedHotStart.apply(spark, rows, ids.ids(), spec, dense, config,
-            new Path(facts.hotStart()), hotStart);
+            new Path(facts.hotStart().path()), hotStart);
         rows.unpersist();
         rows = started.rows();
-        LOG.info("hot start from {}: {}", org.amtl.core.config.Redaction.redactUris(facts.hotStart()),
+        LOG.info("hot start from {}: {}", org.amtl.core.config.Redaction.redactUris(facts.hotStart().path()),
             started.result());
       }
       JavaPairRDD<Long, Integer> needs = RowShards.needs(data.test(), partitioner, 0, 1)
