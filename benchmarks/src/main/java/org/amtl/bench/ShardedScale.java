@@ -45,7 +45,7 @@ public final class ShardedScale {
     SparkSession spark = JobSession.session("amtl-sharded-scale");
     ShuffleByJob shuffles = new ShuffleByJob();
     spark.sparkContext().addSparkListener(shuffles);
-    DriverHeap driver = new DriverHeap();
+    DriverHeap driver = new DriverHeap(shuffles);
     driver.start();
     try {
       long deadline = System.nanoTime() + 120_000_000_000L; // executors register a few seconds after start
@@ -137,8 +137,11 @@ public final class ShardedScale {
           String.join(", ", round.stream().map(m -> String.format(Locale.ROOT, "%.1f MB in %,d records", m.bytes()
               / 1e6, m.records())).toList()));
     }
-    System.out.printf(Locale.ROOT, "  peak live heap: driver %.0f MB (idle before the run %.0f MB)%n",
-        driver.peak(start, end) / 1e6, driver.idleBefore(start) / 1e6);
+    DriverHeap.Sample top = driver.peak(start, end);
+    System.out.printf(Locale.ROOT, "  peak live heap: driver %.0f MB (idle before the run %.0f MB; float[] %.0f MB, "
+        + "byte[] %.0f MB, long[] %.0f MB; largest other classes: %s; during '%s')%n", top.live().total() / 1e6,
+        driver.idleBefore(start) / 1e6, top.live().floatArrays() / 1e6, top.live().byteArrays() / 1e6,
+        top.live().longArrays() / 1e6, top.live().othersInMegabytes(), top.job());
     try (var files = Files.list(heapDir)) {
       for (Path f : files.sorted().toList()) {
         List<String[]> samples = Files.readAllLines(f).stream().map(l -> l.trim().split(" ")).toList();
@@ -184,12 +187,14 @@ public final class ShardedScale {
 
     private final Map<Integer, String> stageDescription = new ConcurrentHashMap<>();
     private final Map<String, List<Moved>> moved = new ConcurrentHashMap<>();
+    private volatile String lastStarted = "";
 
     @Override
     public void onJobStart(SparkListenerJobStart job) {
       String description = job.properties() == null ? null
           : job.properties().getProperty("spark.job.description");
       if (description != null) {
+        lastStarted = description;
         scala.jdk.javaapi.CollectionConverters.asJava(job.stageIds())
             .forEach(id -> stageDescription.put((Integer) id, description));
       }
@@ -209,6 +214,11 @@ public final class ShardedScale {
       }
     }
 
+    /** The description of the job that started last. */
+    String lastStarted() {
+      return lastStarted;
+    }
+
     List<Moved> of(String description) {
       return moved.getOrDefault(description, List.of());
     }
@@ -218,19 +228,26 @@ public final class ShardedScale {
     }
   }
 
-  /** The driver's live objects every 3 seconds (each a full collection), with their times. */
+  /**
+   * The driver's live objects every 3 seconds (each a full collection), with their times and the job that was
+   * running (its description, as the listener last saw one start).
+   */
   static final class DriverHeap extends Thread {
-    private final List<long[]> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    record Sample(long millis, LiveObjects live, String job) {}
 
-    DriverHeap() {
+    private final List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final ShuffleByJob jobs;
+
+    DriverHeap(ShuffleByJob jobs) {
       super("driver-live-heap");
+      this.jobs = jobs;
       setDaemon(true);
     }
 
     @Override
     public void run() {
       while (!isInterrupted()) {
-        samples.add(new long[] {System.currentTimeMillis(), LiveObjects.take().total()});
+        samples.add(new Sample(System.currentTimeMillis(), LiveObjects.take(), jobs.lastStarted()));
         try {
           Thread.sleep(3000);
         } catch (InterruptedException e) {
@@ -239,15 +256,18 @@ public final class ShardedScale {
       }
     }
 
-    long peak(long from, long to) {
+    /** The largest sample between two times, or null. */
+    Sample peak(long from, long to) {
       synchronized (samples) {
-        return samples.stream().filter(s -> s[0] >= from && s[0] <= to).mapToLong(s -> s[1]).max().orElse(-1);
+        return samples.stream().filter(s -> s.millis() >= from && s.millis() <= to)
+            .max(java.util.Comparator.comparingLong(s -> s.live().total())).orElse(null);
       }
     }
 
     long idleBefore(long from) {
       synchronized (samples) {
-        return samples.stream().filter(s -> s[0] < from).mapToLong(s -> s[1]).reduce((a, b) -> b).orElse(-1);
+        return samples.stream().filter(s -> s.millis() < from).mapToLong(s -> s.live().total()).reduce((a, b) -> b)
+            .orElse(-1);
       }
     }
   }

@@ -18,21 +18,23 @@ import org.apache.spark.sql.SparkSession;
  * and the ratio sharded / broadcast of the training rounds' time (tasks, averaging, moving rows and states, without
  * evaluation and checkpoints), of counting and encoding, of evaluation and of publishing. Also prints a round's
  * share of the rows: the distinct rows a round's slices touch against the vocabulary, which is what the sharded
- * path moves and the broadcast path moves all of. Usage: {@code ShardedSpeed rows values...}.
+ * path moves and the broadcast path moves all of: more rounds per epoch make it smaller. Usage:
+ * {@code ShardedSpeed rows roundsPerEpoch values...}.
  */
 public final class ShardedSpeed {
   private ShardedSpeed() {}
 
   public static void main(String[] args) throws Exception {
     int rows = Integer.parseInt(args[0]);
+    int rounds = Integer.parseInt(args[1]);
     SparkSession spark = JobSession.session("amtl-sharded-speed");
     Path out = Files.createTempDirectory("amtl-sharded-speed");
     try {
-      System.out.printf(Locale.ROOT, "%,d rows x 26 fields, d = 32, %s, 2 partitions, 4 rounds, checkpoints off%n",
-          rows, spark.sparkContext().master());
+      System.out.printf(Locale.ROOT, "%,d rows x 26 fields, d = 32, %s, 2 partitions, %d rounds, checkpoints off%n",
+          rows, spark.sparkContext().master(), rounds);
       System.out.printf(Locale.ROOT, "%10s %12s %12s %9s %9s %9s %9s%n", "values", "vocabulary", "round/vocab",
           "rounds", "count+enc", "evaluate", "publish");
-      for (int i = 1; i < args.length; i++) {
+      for (int i = 2; i < args.length; i++) {
         int values = Integer.parseInt(args[i]);
         String log = out.resolve("log-" + values).toString();
         AmtlConfig generated = AmtlConfig.defaults().with(Keys.SYNTHETIC_ROWS, rows)
@@ -40,7 +42,7 @@ public final class ShardedSpeed {
         SyntheticInput.generate(spark, generated).write().parquet(log);
         AmtlConfig config = AmtlConfig.defaults().with(Keys.INPUT_PATHS, java.util.List.of(log))
             .with(Keys.OUTPUT_PATH, out.resolve("tables-" + values).toString()).with(Keys.CHECKPOINT_INTERVAL, 0)
-            .with(Keys.OUTPUT_OVERWRITE, true);
+            .with(Keys.OUTPUT_OVERWRITE, true).with(Keys.ROUNDS_PER_EPOCH, rounds);
         double[] broadcast = new double[4];
         double[] sharded = new double[4];
         TrainJob.Summary last = null;
@@ -51,9 +53,9 @@ public final class ShardedSpeed {
           last = s;
         }
         long vocabulary = vocabulary(out.resolve("tables-" + values).resolve("sharded"));
-        // the distinct values of a quarter of the rows (one round): about what a round's slices pull and push
+        // the distinct values of a round's share of the rows: about what a round's slices pull and push
         org.amtl.spark.io.InputStage.Input input = org.amtl.spark.io.InputStage.read(spark, config);
-        double touched = org.amtl.spark.job.FrequencyStage.counts(input.rows().sample(0.25, 1), input.fields(), 1)
+        double touched = org.amtl.spark.job.FrequencyStage.counts(input.rows().sample(1.0 / rounds, 1), input.fields(), 1)
             .count();
         input.release();
         System.out.printf(Locale.ROOT, "%10d %12d %12.3f %9s %9s %9s %9s%n", values, vocabulary,
