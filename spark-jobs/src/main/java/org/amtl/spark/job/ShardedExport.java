@@ -25,8 +25,8 @@ import scala.Tuple2;
  * Writes the table of a run whose rows are in shards, with the bytes {@link TableWriter#write} gives the same
  * model on the driver: each embedding part (ids [k R, (k + 1) R) of a field) is written by one task, which receives
  * the part's rows sorted by id with their values, and stores them through a model over those rows and the
- * driver's dense state (which the kept dims need); the dense file and the frequencies (streamed from the ids, a
- * partition at a time) are written by the driver. Each part's task returns its summary; the driver adds them up.
+ * driver's dense state (which the kept dims need); the dense file is written by the driver and the frequencies by
+ * one task that reads the sorted ids. Each part's task returns its summary; the driver adds them up.
  */
 final class ShardedExport {
   private ShardedExport() {}
@@ -55,16 +55,33 @@ final class ShardedExport {
               rowsPerPart, buckets, dense.dim(), chunk))
           .collect();
       TableWriter.writeDense(dense.params(), dir, conf);
-      TableWriter.writeFrequencies(dir, conf, () -> frequencies(ids, spec.fieldNames()));
+      writeFrequencies(ids, spec.fieldNames(), dir, conf);
       int[] partsPerField = spec.stats().stream().mapToInt(s -> TableFormat.parts(s.rows(), rowsPerPart)).toArray();
       return new ExportStage.Written(TableWriter.files(spec.fieldNames(), partsPerField),
           TableSummary.merge(dense.dim(), dense.params().size(), spec.fieldNames(), written));
     };
   }
 
-  /** Every field's rows by id, each field's OOV row first, streamed from the sorted ids a partition at a time. */
-  private static Iterator<TableWriter.FrequencyRow> frequencies(Dataset<Row> ids, List<String> fields) {
-    Iterator<Row> sorted = ids.orderBy("f", "id").toLocalIterator();
+  /**
+   * Writes the frequencies file in one task, which reads the ids sorted by (field, id): the driver never holds
+   * them (streamed to the driver, a partition at a time, they took about 32 bytes per row of its heap).
+   */
+  private static void writeFrequencies(Dataset<Row> ids, List<String> fields, Path dir, Configuration conf)
+      throws IOException {
+    // one partition of the sorted ids: coalescing without a shuffle keeps the partitions' order
+    org.apache.spark.api.java.JavaRDD<Row> sorted = ids.orderBy("f", "id").javaRDD().coalesce(1);
+    if (sorted.getNumPartitions() == 0) { // no ids at all: every field has its OOV row only
+      TableWriter.writeFrequencies(dir, conf, () -> frequencies(java.util.Collections.emptyIterator(), fields));
+      return;
+    }
+    String target = dir.toString();
+    SerializableConfiguration hadoop = new SerializableConfiguration(conf);
+    sorted.foreachPartition(rows -> TableWriter.writeFrequencies(new Path(target), hadoop.value(),
+        () -> frequencies(rows, fields)));
+  }
+
+  /** Every field's rows by id, each field's OOV row first, from the ids sorted by (field, id). */
+  private static Iterator<TableWriter.FrequencyRow> frequencies(Iterator<Row> sorted, List<String> fields) {
     return new Iterator<>() {
       private int field = -1; // the field whose OOV row was given last
       private Row pending;
