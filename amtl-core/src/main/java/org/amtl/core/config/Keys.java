@@ -23,6 +23,11 @@ import org.amtl.core.model.HeadType;
 public final class Keys {
   private static final Map<String, ConfigKey<?>> ALL = new LinkedHashMap<>();
 
+  /** A run id or experiment name: one path segment that sorts and reads well (also checked in LATEST). */
+  public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,199}";
+
+  private static final String NAME_RULE = "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)";
+
   // ---- model shape
   public static final ConfigKey<EmbeddingVariant> EMBEDDING = add(enumKey("model.embedding", EmbeddingVariant.class,
       EmbeddingVariant.AMTL, "Embedding variant: " + EmbeddingVariant.describeAll() + "."));
@@ -168,7 +173,7 @@ public final class Keys {
   public static final ConfigKey<String> OUTPUT_RUN_ID = add(stringKey("output.runId", "",
       "Run id, the name of the published folder, one level under output.path. Empty: the start time, "
           + "yyyyMMdd-HHmmss (UTC).",
-      "([A-Za-z0-9][A-Za-z0-9._-]{0,199})?", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));
+      "(" + NAME_PATTERN + ")?", NAME_RULE));
   public static final ConfigKey<Integer> ROWS_PER_PART = add(intKey("output.rowsPerPart", 1_000_000,
       "Rows per Parquet file of a field's published embeddings: part k holds row ids [k R, (k + 1) R).", 1,
       Integer.MAX_VALUE));
@@ -206,7 +211,7 @@ public final class Keys {
   // ---- experiments (org.amtl.spark.experiment.ExperimentJob): the method comparison behind docs/results.md
   public static final ConfigKey<String> EXPERIMENT_NAME = add(stringKey("experiment.name", "generated",
       "Dataset label of the experiment: names its output folder and titles its tables.",
-      "[A-Za-z0-9][A-Za-z0-9._-]{0,199}", "a letter or digit, then letters, digits, '.', '_' or '-' (200 at most)"));
+      NAME_PATTERN, NAME_RULE));
   public static final ConfigKey<List<String>> EXPERIMENT_ARMS = add(stringListKey("experiment.arms",
       List.of("dnn/fbe", "dnn/mde", "dnn/autoemb", "dnn/amtl", "dnn/amtl-single", "dnn/amtl-soft", "deepfm/fbe",
           "deepfm/mde", "deepfm/autoemb", "deepfm/amtl"),

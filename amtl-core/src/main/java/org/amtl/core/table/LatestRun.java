@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.UUID;
+import org.amtl.core.config.Keys;
 import org.amtl.core.config.Redaction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -44,7 +45,7 @@ public final class LatestRun {
     try (InputStream in = fs.open(latest)) {
       runId = new String(in.readNBytes(1024), StandardCharsets.UTF_8).trim();
     }
-    if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,199}")) {
+    if (!runId.matches(Keys.NAME_PATTERN)) {
       throw new IOException(shown(latest) + " does not hold a run id: '" + runId + "'");
     }
     if (!fs.exists(new Path(new Path(root, runId), TableFormat.MANIFEST))) {

@@ -29,7 +29,7 @@ final class FormatReader {
 
   static Dataset<Row> read(SparkSession spark, Keys.InputFormat format, List<Path> files) {
     String[] paths = files.stream().map(Object::toString).toArray(String[]::new);
-    Dataset<Row> raw = switch (format) {
+    return switch (format) {
       case ORC -> spark.read().orc(paths);
       case CSV -> {
         // the header gives the columns, all strings; then every row is parsed against them
@@ -43,7 +43,6 @@ final class FormatReader {
       case PARQUET -> throw new IllegalArgumentException("Parquet is read by InputStage, after its footers are "
           + "checked");
     };
-    return raw;
   }
 
   /**
