@@ -65,8 +65,8 @@ public final class AmtlEmbedding extends FieldEmbedding {
   }
 
   @Override
-  public float[] storedVector(int id, int keptDim) {
-    return java.util.Arrays.copyOfRange(table.values(), id * dim, id * dim + keptDim);
+  protected StoredRow storedRow(int id, int keptDim) {
+    return new StoredRow(table, id, keptDim);
   }
 
   @Override

@@ -174,13 +174,13 @@ public final class AutoEmbEmbedding extends FieldEmbedding {
   }
 
   @Override
-  public float[] storedVector(int id, int keptDim) {
+  protected StoredRow storedRow(int id, int keptDim) {
     int c = Arrays.binarySearch(candidates, keptDim);
     if (c < 0) {
       throw new IllegalArgumentException("kept dim = " + keptDim + " (expected one of " + Arrays.toString(candidates)
           + ")");
     }
-    return Arrays.copyOfRange(tables.get(c).values(), id * keptDim, (id + 1) * keptDim);
+    return new StoredRow(tables.get(c), id, keptDim);
   }
 
   @Override

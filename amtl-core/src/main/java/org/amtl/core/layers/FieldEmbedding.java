@@ -115,11 +115,40 @@ public abstract class FieldEmbedding {
   public abstract int[] keptDims();
 
   /**
-   * What a pruned table stores for row {@code id}, given its kept dim (from {@link #keptDims()}): FBE and AMTL
+   * Where the stored vector of row {@code id} lives, given its kept dim (from {@link #keptDims()}): FBE and AMTL
    * the first keptDim entries of the row; MDE the row of its block; AutoEmb the row of its kept candidate. MDE
    * and AutoEmb vectors are projected to d by the dense projections that are exported with them.
+   *
+   * @param table the table that holds it
+   * @param row its row in that table (the stored vector is the row's first {@code length} values)
+   * @param length the stored vector's length, the kept dim
    */
-  public abstract float[] storedVector(int id, int keptDim);
+  protected record StoredRow(EmbeddingTable table, int row, int length) {}
+
+  /** The slot of row {@code id}'s stored vector, given its kept dim. */
+  protected abstract StoredRow storedRow(int id, int keptDim);
+
+  /** What a pruned table stores for row {@code id}, given its kept dim. */
+  public final float[] storedVector(int id, int keptDim) {
+    StoredRow r = storedRow(id, keptDim);
+    int start = r.row() * r.table().width();
+    return Arrays.copyOfRange(r.table().values(), start, start + r.length());
+  }
+
+  /**
+   * Puts a stored vector back where {@link #storedVector} read it (the inverse, for a model loaded from a table);
+   * the rest of that table row becomes zero, which inference masks or never reads.
+   */
+  public final void restoreStoredVector(int id, float[] stored) {
+    StoredRow r = storedRow(id, stored.length);
+    if (r.length() != stored.length) {
+      throw new IllegalArgumentException("row " + id + ": a stored vector of " + stored.length + " floats (expected "
+          + r.length() + ")");
+    }
+    int start = r.row() * r.table().width();
+    Arrays.fill(r.table().values(), start, start + r.table().width(), 0f);
+    System.arraycopy(stored, 0, r.table().values(), start, stored.length);
+  }
 
   /** Number of rows (vocabulary plus OOV). */
   public abstract int rows();

@@ -138,9 +138,9 @@ public final class MdeEmbedding extends FieldEmbedding {
   }
 
   @Override
-  public float[] storedVector(int id, int keptDim) {
+  protected StoredRow storedRow(int id, int keptDim) {
     EmbeddingTable t = tables.get(blockOf[id]);
-    return java.util.Arrays.copyOfRange(t.values(), localRow[id] * t.width(), (localRow[id] + 1) * t.width());
+    return new StoredRow(t, localRow[id], t.width());
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.amtl.core.model.EmbeddingVariant;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -117,8 +118,18 @@ public final class TableReader implements Closeable {
     return rows.vector(rows.idOf(value));
   }
 
-  /** The stored vector of (field, value), zero-padded to the max dim. */
+  /**
+   * The stored vector of (field, value), zero-padded to the max dim: the d-vector the model used, for the variants
+   * that store leading dims (FBE, AMTL). MDE and AutoEmb store a row the model projects to d, so a padded row is not
+   * what the model used: refused, naming {@link TableScorer#embed}, which projects it.
+   */
   public float[] lookupPadded(String field, String value) throws IOException {
+    String variant = manifest.path("model").path("embedding").asText();
+    EmbeddingVariant v = EmbeddingVariant.byKey(variant);
+    if (v == null || v.storedRow() != EmbeddingVariant.StoredRow.PREFIX) {
+      throw new IllegalStateException("table " + dir + " holds " + variant + " embeddings, whose stored rows the model "
+          + "projects to d: a zero-padded row is not the vector it used (TableScorer.embed gives that one)");
+    }
     return Arrays.copyOf(lookup(field, value), maxDim);
   }
 
