@@ -11,6 +11,10 @@ import java.util.Arrays;
  * summaries is a merge of sorted lists, so the result is exact and independent of how the data was split. Scores
  * {@link #add added} one batch at a time wait in a buffer and are sorted into the summary once, when it is next
  * read, so a pass over many batches costs one sort instead of a merge per batch (which grew with the pass).
+ *
+ * <p>A summary can also hold only the {@link AucArea} of scores summarised elsewhere ({@link #ofArea}: a
+ * distributed merge of many partitions' summaries); it then answers {@link #auc}, {@link #positives} and
+ * {@link #negatives} but cannot be added to, merged or written.
  */
 public final class AucSummary {
   private float[] scores;
@@ -20,6 +24,12 @@ public final class AucSummary {
   private float[] pendingScores = new float[0];
   private float[] pendingLabels = new float[0];
   private int pending;
+  private final AucArea totals; // only for a summary of totals (ofArea); null otherwise
+
+  /** One distinct score of a written summary with its counts ({@link #forEachEntry}). */
+  public interface Entry {
+    void accept(float score, long positives, long negatives) throws IOException;
+  }
 
   public AucSummary() {
     this(new float[0], new long[0], new long[0], 0);
@@ -30,6 +40,25 @@ public final class AucSummary {
     this.positives = positives;
     this.negatives = negatives;
     this.size = size;
+    this.totals = null;
+  }
+
+  private AucSummary(AucArea totals) {
+    this.scores = new float[0];
+    this.positives = new long[0];
+    this.negatives = new long[0];
+    this.totals = totals;
+  }
+
+  /** A summary of totals only: the area of scores summarised elsewhere. */
+  public static AucSummary ofArea(AucArea area) {
+    return new AucSummary(area);
+  }
+
+  private void checkNotTotals() {
+    if (totals != null) {
+      throw new IllegalStateException("a summary of totals only (an AUC area) cannot take scores or be written");
+    }
   }
 
   /** A summary of a batch of (score, label) pairs; labels must be 0 or 1 and scores not NaN. */
@@ -72,6 +101,7 @@ public final class AucSummary {
 
   /** Adds n (score, label) pairs; labels must be 0 or 1 and scores not NaN. Returns this. */
   public AucSummary add(float[] scores, float[] labels, int n) {
+    checkNotTotals();
     for (int i = 0; i < n; i++) {
       check(scores[i], labels[i], i);
     }
@@ -109,6 +139,8 @@ public final class AucSummary {
 
   /** Adds {@code other} into this summary and returns this. */
   public AucSummary merge(AucSummary other) {
+    checkNotTotals();
+    other.checkNotTotals();
     settle();
     other.settle();
     return mergeSettled(other);
@@ -152,6 +184,9 @@ public final class AucSummary {
   }
 
   public long positives() {
+    if (totals != null) {
+      return totals.positives();
+    }
     settle();
     long t = 0;
     for (int i = 0; i < size; i++) {
@@ -161,6 +196,9 @@ public final class AucSummary {
   }
 
   public long negatives() {
+    if (totals != null) {
+      return totals.negatives();
+    }
     settle();
     long t = 0;
     for (int i = 0; i < size; i++) {
@@ -171,6 +209,7 @@ public final class AucSummary {
 
   /** Writes the distinct scores with their counts. */
   public void write(DataOutput out) throws IOException {
+    checkNotTotals();
     settle();
     out.writeInt(size);
     for (int i = 0; i < size; i++) {
@@ -194,17 +233,35 @@ public final class AucSummary {
     return s;
   }
 
+  /**
+   * Streams a summary {@link #write} wrote, entry by entry in ascending score order, without holding it (a reader
+   * that only needs the bytes after it, or that hands the entries on).
+   */
+  public static void forEachEntry(DataInput in, Entry entry) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("AUC summary size " + n + " (expected >= 0)");
+    }
+    for (int i = 0; i < n; i++) {
+      entry.accept(in.readFloat(), in.readLong(), in.readLong());
+    }
+  }
+
+  /** The exact area of the summary's scores (integers: the same however the scores were split and merged). */
+  public AucArea area() {
+    if (totals != null) {
+      return totals;
+    }
+    settle();
+    AucArea area = AucArea.EMPTY;
+    for (int i = 0; i < size; i++) {
+      area = area.plus(positives[i], negatives[i]);
+    }
+    return area;
+  }
+
   /** The AUC, or NaN when there are no positives or no negatives. */
   public double auc() {
-    settle();
-    double negBelow = 0;
-    double sum = 0;
-    for (int i = 0; i < size; i++) {
-      sum += positives[i] * (negBelow + 0.5 * negatives[i]);
-      negBelow += negatives[i];
-    }
-    double pos = positives();
-    double neg = negatives();
-    return pos == 0 || neg == 0 ? Double.NaN : sum / (pos * neg);
+    return area().auc();
   }
 }

@@ -104,13 +104,47 @@ public final class BucketedAuc {
     }
   }
 
-  public static BucketedAuc read(DataInput in) throws IOException {
+  /** One distinct score of field f's bucket b in a written summary, with its counts. */
+  public interface Entry {
+    void accept(int field, int bucket, float score, long positives, long negatives) throws IOException;
+  }
+
+  /** Streams what {@link #write} wrote, (field, bucket) by (field, bucket), without holding it. */
+  public static void forEachEntry(DataInput in, Entry entry) throws IOException {
     int fields = in.readInt();
     int buckets = in.readInt();
+    checkShape(fields, buckets);
+    for (int f = 0; f < fields; f++) {
+      for (int k = 0; k < buckets; k++) {
+        int field = f;
+        int bucket = k;
+        AucSummary.forEachEntry(in, (score, p, q) -> entry.accept(field, bucket, score, p, q));
+      }
+    }
+  }
+
+  /** The figures of summaries merged elsewhere: field f's bucket b holds {@code areas[f][b]}. */
+  public static BucketedAuc ofAreas(AucArea[][] areas) {
+    BucketedAuc b = new BucketedAuc(areas.length, areas[0].length);
+    for (int f = 0; f < b.fields; f++) {
+      for (int k = 0; k < b.buckets; k++) {
+        b.summaries[f][k] = AucSummary.ofArea(areas[f][k]);
+      }
+    }
+    return b;
+  }
+
+  private static void checkShape(int fields, int buckets) throws IOException {
     if (fields < 1 || buckets < 1 || buckets > MAX_BUCKETS) {
       throw new IOException("bucketed AUC of " + fields + " fields x " + buckets + " buckets (expected >= 1 field and "
           + "1.." + MAX_BUCKETS + " buckets)");
     }
+  }
+
+  public static BucketedAuc read(DataInput in) throws IOException {
+    int fields = in.readInt();
+    int buckets = in.readInt();
+    checkShape(fields, buckets);
     BucketedAuc b = new BucketedAuc(fields, buckets);
     for (int f = 0; f < fields; f++) {
       for (int k = 0; k < buckets; k++) {

@@ -41,6 +41,30 @@ public final class EvalSummary {
     return s;
   }
 
+  /**
+   * Reads a written summary's loss, calibration sums and count, handing its distinct scores to {@code scores}
+   * instead of holding them: its AUC is left empty (for {@link #withArea}, once the scores are merged elsewhere).
+   */
+  public static EvalSummary readWithoutScores(DataInput in, AucSummary.Entry scores) throws IOException {
+    AucSummary.forEachEntry(in, scores);
+    EvalSummary s = new EvalSummary();
+    s.lossSum = in.readDouble();
+    s.predictionSum = in.readDouble();
+    s.labelSum = in.readDouble();
+    s.count = in.readLong();
+    return s;
+  }
+
+  /** This summary's loss and calibration with the AUC of {@code area}, scores summarised elsewhere. */
+  public EvalSummary withArea(AucArea area) {
+    EvalSummary s = new EvalSummary(AucSummary.ofArea(area));
+    s.lossSum = lossSum;
+    s.predictionSum = predictionSum;
+    s.labelSum = labelSum;
+    s.count = count;
+    return s;
+  }
+
   /** Adds n predictions (probabilities) and labels. */
   public EvalSummary add(float[] probabilities, float[] labels, int n) {
     auc.add(probabilities, labels, n);

@@ -99,4 +99,54 @@ class MetricsTest {
     assertEquals(-Math.log(0.8f), e.logloss(), 1e-6);
     assertEquals(1.0, e.calibration(), 1e-6);
   }
+
+  @Test
+  void theAucAreaCountsEveryPairAndJoinsExactlyAtAnySplit() {
+    SplittableRandom r = new SplittableRandom(3);
+    int n = 400;
+    float[] scores = new float[n];
+    float[] labels = new float[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = r.nextInt(3) == 0 ? 1f : 0f;
+      scores[i] = r.nextInt(30) / 30f + 0.1f * labels[i]; // coarse: many ties
+    }
+    long twice = 0; // every (positive, negative) pair: 2 when the positive scores higher, 1 on a tie
+    for (int p = 0; p < n; p++) {
+      for (int q = 0; q < n; q++) {
+        if (labels[p] == 1f && labels[q] == 0f) {
+          twice += scores[p] > scores[q] ? 2 : scores[p] == scores[q] ? 1 : 0;
+        }
+      }
+    }
+    AucSummary summary = AucSummary.of(scores, labels, n);
+    AucArea whole = summary.area();
+    assertEquals(twice, whole.twiceArea());
+    assertEquals(n, whole.count());
+    // the summary's distinct scores cut anywhere into two ranges give the same area when joined
+    java.util.List<long[]> entries = new java.util.ArrayList<>();
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      summary.write(new java.io.DataOutputStream(bytes));
+      AucSummary.forEachEntry(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())),
+          (score, pos, neg) -> entries.add(new long[] {pos, neg}));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    for (int cut = 0; cut <= entries.size(); cut++) {
+      AucArea below = AucArea.EMPTY;
+      AucArea above = AucArea.EMPTY;
+      for (int i = 0; i < entries.size(); i++) {
+        if (i < cut) {
+          below = below.plus(entries.get(i)[0], entries.get(i)[1]);
+        } else {
+          above = above.plus(entries.get(i)[0], entries.get(i)[1]);
+        }
+      }
+      assertEquals(whole, below.then(above), "cut at " + cut);
+    }
+    assertEquals(Double.doubleToLongBits(whole.auc()), Double.doubleToLongBits(AucSummary.ofArea(whole).auc()));
+    org.junit.jupiter.api.Assertions.assertThrows(ArithmeticException.class,
+        () -> new AucArea(3_000_000_000L, 3_000_000_000L, 0).plus(3_000_000_000L, 1),
+        "an area past a long is an error, never a wrong figure");
+  }
 }

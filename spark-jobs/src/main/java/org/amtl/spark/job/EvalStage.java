@@ -7,12 +7,14 @@ import java.util.Map;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.ExampleBlock;
 import org.amtl.core.data.Vocabulary;
+import org.amtl.core.metrics.AucArea;
 import org.amtl.core.metrics.BucketedAuc;
 import org.amtl.core.metrics.EvalSummary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.train.LocalTrainer;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -30,24 +32,29 @@ public final class EvalStage {
       Map<String, String> config, int buckets, int fields) throws IOException {
     String folder = EvalTask.folder(state);
     List<String> files = test.mapPartitionsWithIndex(new EvalTask(counts, state, config, buckets), true).collect();
-    return merge(state.exchange(), folder, files, fields, buckets);
+    return merge(JavaSparkContext.fromSparkContext(test.context()), state.exchange(), folder, files, fields, buckets);
   }
 
   /**
-   * The partitions' summaries ({@link EvalPart} files under {@code folder}, in partition order) merged; the folder
-   * is removed.
+   * The partitions' summaries ({@link EvalPart} files under {@code folder}, in partition order) merged: loss and
+   * calibration sums on the driver in partition order, the exact AUCs by Spark ({@link ExactAuc}); the folder is
+   * removed.
    */
-  static Result merge(ModelExchange exchange, String folder, List<String> files, int fields, int buckets)
-      throws IOException {
-    EvalSummary summary = new EvalSummary();
-    BucketedAuc perBucket = new BucketedAuc(fields, buckets);
+  static Result merge(JavaSparkContext sc, ModelExchange exchange, String folder, List<String> files, int fields,
+      int buckets) throws IOException {
+    EvalSummary figures = new EvalSummary();
     for (String file : files) { // partition order
-      EvalPart p = exchange.readPart(file, EvalPart::read);
-      summary.merge(p.summary());
-      perBucket.merge(p.perBucket());
+      figures.merge(exchange.readPart(file, in -> EvalPart.stream(in, buckets, (auc, score, p, q) -> { })));
+    }
+    AucArea[] areas = ExactAuc.merge(sc, exchange, files, fields, buckets);
+    AucArea[][] perBucket = new AucArea[fields][buckets];
+    for (int f = 0; f < fields; f++) {
+      for (int b = 0; b < buckets; b++) {
+        perBucket[f][b] = areas[1 + f * buckets + b];
+      }
     }
     exchange.remove(folder);
-    return new Result(summary, perBucket);
+    return new Result(figures.withArea(areas[0]), BucketedAuc.ofAreas(perBucket));
   }
 
   /**

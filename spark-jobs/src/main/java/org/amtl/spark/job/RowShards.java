@@ -17,6 +17,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -388,7 +389,8 @@ public final class RowShards {
               FaultPoint.failFirstAttempt(FaultPoint.EVALUATE_TASK);
               return List.of(file).iterator();
             }).collect();
-    return EvalStage.merge(dense.exchange(), folder, files, spec.fieldNames().size(), buckets);
+    return EvalStage.merge(JavaSparkContext.fromSparkContext(test.context()), dense.exchange(), folder, files,
+        spec.fieldNames().size(), buckets);
   }
 
   /**
