@@ -23,11 +23,17 @@ class LauncherTest {
   static Path dir;
 
   static List<String> submitted(String... launcherArgs) throws Exception {
+    return submittedBy("amtl-train", launcherArgs);
+  }
+
+  static List<String> submittedBy(String launcher, String... launcherArgs) throws Exception {
     Path root = dir.resolve("repo");
     Files.createDirectories(root.resolve("submit"));
     Files.createDirectories(root.resolve("spark-jobs/target/lib"));
-    for (String f : List.of("amtl-train", "log4j2.properties", "java17-flags")) {
-      Files.copy(Path.of("..", "submit", f), root.resolve("submit").resolve(f), StandardCopyOption.REPLACE_EXISTING);
+    for (String f : List.of("amtl-train", "amtl-score", "spark-job.sh", "log4j2.properties",
+        "java17-flags")) {
+      Files.copy(Path.of("..", "submit", f), root.resolve("submit").resolve(f), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.COPY_ATTRIBUTES); // executable: amtl-train execs spark-job.sh
     }
     for (String jar : List.of("spark-jobs.jar", "lib/amtl-core-0.1.0.jar", "lib/jfreechart-1.5.6.jar")) {
       Files.writeString(root.resolve("spark-jobs/target").resolve(jar), "placeholder");
@@ -37,7 +43,7 @@ class LauncherTest {
     Path stub = Files.writeString(sparkHome.resolve("bin/spark-submit"),
         "#!/usr/bin/env bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
     assertTrue(stub.toFile().setExecutable(true));
-    List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("submit/amtl-train").toString()));
+    List<String> cmd = new java.util.ArrayList<>(List.of("bash", root.resolve("submit").resolve(launcher).toString()));
     cmd.addAll(List.of(launcherArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("SPARK_HOME", sparkHome.toString());
@@ -64,6 +70,15 @@ class LauncherTest {
     assertEquals("org.amtl.spark.TrainJob", after(args, "--class"));
     assertEquals("model.dim=8", args.get(args.size() - 1), "the job's arguments come last");
     assertTrue(after(args, "--jars").contains("amtl-core-0.1.0.jar"), args.toString());
+  }
+
+  @Test
+  void theScoringLauncherSubmitsTheScoringJobTheSameWay() throws Exception {
+    List<String> args = submittedBy("amtl-score", "--master", "yarn", "--conf", "score.table=t");
+    assertEquals("org.amtl.spark.ScoreJob", after(args, "--class"));
+    assertEquals("yarn", after(args, "--master"));
+    assertTrue(after(args, "--driver-java-options").contains(DenseKernels.VECTOR_FLAG), args.toString());
+    assertEquals("score.table=t", args.get(args.size() - 1), "the job's arguments come last");
   }
 
   @Test

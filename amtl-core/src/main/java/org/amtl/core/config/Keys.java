@@ -197,6 +197,24 @@ public final class Keys {
   public static final ConfigKey<Double> SYNTHETIC_ZIPF = add(doubleKey("synthetic.zipf", 1.1,
       "Zipf exponent of value frequencies in the generated log.", 0, false, 10));
 
+  // ---- scoring (org.amtl.spark.ScoreJob): a published table's click probabilities for a log
+  public static final ConfigKey<String> SCORE_TABLE = add(stringKey("score.table", "",
+      "The published table to score with: a run's folder, or <output.path>/LATEST for the run published last there. "
+          + "The log (input.paths, input.format) must hold a column per field of the table, named as in training.",
+      ".*", "a table path"));
+  public static final ConfigKey<String> SCORE_OUTPUT = add(stringKey("score.output", "",
+      "Where the scores are published: a folder (its name a letter or digit, then letters, digits, '.', '_' or '-') "
+          + "holding Parquet with the kept columns and 'probability', and manifest.json, written last. Published in "
+          + "one step like a training run: a failed run leaves what was there.", ".*", "a path"));
+  public static final ConfigKey<List<String>> SCORE_KEEP = add(stringListKey("score.keep",
+      "Input columns copied beside each probability (e.g. a request id). Empty: every input column."));
+  public static final ConfigKey<String> SCORE_LABEL = add(stringKey("score.label", "",
+      "A 0/1 label column of the log, if it has one: the scoring job then also reports AUC, logloss and "
+          + "calibration (exact: the same figures the training job reports for the same examples). Empty: none.",
+      ".*", "a column name or nothing"));
+  public static final ConfigKey<Boolean> SCORE_OVERWRITE = add(boolKey("score.overwrite", false,
+      "Replace scores already published at score.output (otherwise the job stops before reading the log)."));
+
   // ---- importers (org.amtl.spark.io.ImportJob): public datasets into Parquet click logs
   public static final ConfigKey<ImportFormat> IMPORT_FORMAT = add(enumKey("import.format", ImportFormat.class,
       ImportFormat.CRITEO, "Source format: movielens_1m ('::' files), movielens_100k (u.data, u.user, u.item) or criteo "

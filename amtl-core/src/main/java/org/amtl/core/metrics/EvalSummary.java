@@ -6,14 +6,14 @@ import java.io.IOException;
 
 /**
  * Mergeable evaluation of predicted probabilities against 0/1 labels: exact AUC, logloss and calibration
- * (mean prediction / mean label). Sums are in double; merge partial summaries in a fixed order for bit-identical
- * results.
+ * (mean prediction / mean label). Every sum is exact ({@link AucArea}, {@link ExactSum}, counts), so partial
+ * summaries merged in any order and over any partitioning of the examples give the same figures to the bit.
  */
 public final class EvalSummary {
   private final AucSummary auc;
-  private double lossSum;
-  private double predictionSum;
-  private double labelSum;
+  private ExactSum lossSum = new ExactSum();
+  private ExactSum predictionSum = new ExactSum();
+  private long labelSum;
   private long count;
 
   public EvalSummary() {
@@ -26,17 +26,17 @@ public final class EvalSummary {
 
   public void write(DataOutput out) throws IOException {
     auc.write(out);
-    out.writeDouble(lossSum);
-    out.writeDouble(predictionSum);
-    out.writeDouble(labelSum);
+    lossSum.write(out);
+    predictionSum.write(out);
+    out.writeLong(labelSum);
     out.writeLong(count);
   }
 
   public static EvalSummary read(DataInput in) throws IOException {
     EvalSummary s = new EvalSummary(AucSummary.read(in));
-    s.lossSum = in.readDouble();
-    s.predictionSum = in.readDouble();
-    s.labelSum = in.readDouble();
+    s.lossSum = ExactSum.read(in);
+    s.predictionSum = ExactSum.read(in);
+    s.labelSum = in.readLong();
     s.count = in.readLong();
     return s;
   }
@@ -48,18 +48,26 @@ public final class EvalSummary {
   public static EvalSummary readWithoutScores(DataInput in, AucSummary.Entry scores) throws IOException {
     AucSummary.forEachEntry(in, scores);
     EvalSummary s = new EvalSummary();
-    s.lossSum = in.readDouble();
-    s.predictionSum = in.readDouble();
-    s.labelSum = in.readDouble();
+    s.lossSum = ExactSum.read(in);
+    s.predictionSum = ExactSum.read(in);
+    s.labelSum = in.readLong();
     s.count = in.readLong();
     return s;
   }
 
   /** This summary's loss and calibration with the AUC of {@code area}, scores summarised elsewhere. */
   public EvalSummary withArea(AucArea area) {
-    EvalSummary s = new EvalSummary(AucSummary.ofArea(area));
-    s.lossSum = lossSum;
-    s.predictionSum = predictionSum;
+    return copyFigures(new EvalSummary(AucSummary.ofArea(area)));
+  }
+
+  /** This summary's loss and calibration without its scores (to send where the AUC is merged apart). */
+  public EvalSummary withoutScores() {
+    return copyFigures(new EvalSummary());
+  }
+
+  private EvalSummary copyFigures(EvalSummary s) {
+    s.lossSum.add(lossSum);
+    s.predictionSum.add(predictionSum);
     s.labelSum = labelSum;
     s.count = count;
     return s;
@@ -69,9 +77,9 @@ public final class EvalSummary {
   public EvalSummary add(float[] probabilities, float[] labels, int n) {
     auc.add(probabilities, labels, n);
     for (int i = 0; i < n; i++) {
-      lossSum += clampedLoss(probabilities[i], labels[i]);
-      predictionSum += probabilities[i];
-      labelSum += labels[i];
+      lossSum.add(clampedLoss(probabilities[i], labels[i]));
+      predictionSum.add(probabilities[i]);
+      labelSum += labels[i] == 1f ? 1 : 0;
     }
     count += n;
     return this;
@@ -80,8 +88,8 @@ public final class EvalSummary {
   /** Adds {@code other} into this and returns this. */
   public EvalSummary merge(EvalSummary other) {
     auc.merge(other.auc);
-    lossSum += other.lossSum;
-    predictionSum += other.predictionSum;
+    lossSum.add(other.lossSum);
+    predictionSum.add(other.predictionSum);
     labelSum += other.labelSum;
     count += other.count;
     return this;
@@ -92,12 +100,12 @@ public final class EvalSummary {
   }
 
   public double logloss() {
-    return count == 0 ? Double.NaN : lossSum / count;
+    return count == 0 ? Double.NaN : lossSum.value() / count;
   }
 
   /** Mean prediction over mean label (1.0 is perfectly calibrated); NaN without positives. */
   public double calibration() {
-    return labelSum == 0 ? Double.NaN : predictionSum / labelSum;
+    return labelSum == 0 ? Double.NaN : predictionSum.value() / labelSum;
   }
 
   public long count() {

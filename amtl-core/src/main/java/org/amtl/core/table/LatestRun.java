@@ -55,6 +55,19 @@ public final class LatestRun {
     return Optional.of(runId);
   }
 
+  /**
+   * The table a path names: a table's folder as it is, or {@code <output.path>/LATEST} as the run it names. Fails,
+   * naming the path, when such a pointer does not exist.
+   */
+  public static Path table(Path path, Configuration conf) throws IOException {
+    if (!path.getName().equals(FILE)) {
+      return path;
+    }
+    String runId = read(path.getParent(), conf).orElseThrow(() -> new java.io.FileNotFoundException(
+        shown(path) + ": no such pointer (no run was published there with output.latest=true)"));
+    return new Path(path.getParent(), runId);
+  }
+
   /** Points {@code root/LATEST} at {@code runId}, replacing the previous pointer in one step. */
   public static void write(Path root, String runId, Configuration conf) throws IOException {
     FileSystem fs = root.getFileSystem(conf);

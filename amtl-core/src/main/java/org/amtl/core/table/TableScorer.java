@@ -153,12 +153,35 @@ public final class TableScorer {
         throw new IllegalArgumentException("field '" + name + "' is not in the table (fields: " + fields + ")");
       }
     }
+    Object[] values = new Object[fields.size()];
+    for (int f = 0; f < values.length; f++) {
+      values[f] = example.get(fields.get(f));
+    }
+    return encode(values);
+  }
+
+  /**
+   * The click probabilities of examples given by field index ({@code values[f]} for {@link #fields()}.get(f): a
+   * String, a Collection of Strings for a list field, or null), in order.
+   */
+  public float[] predictByIndex(List<Object[]> examples) {
+    List<Example> encoded = new ArrayList<>(examples.size());
+    for (Object[] values : examples) {
+      encoded.add(encode(values));
+    }
+    return model.predict(Batch.of(encoded, model.rowsPerField()));
+  }
+
+  private Example encode(Object[] values) {
+    if (values.length != fields.size()) {
+      throw new IllegalArgumentException(values.length + " values (expected one per field: " + fields + ")");
+    }
     int[][] ids = new int[fields.size()][];
     for (int f = 0; f < fields.size(); f++) {
       FieldVocabulary vocab = model.vocabulary().field(f);
-      Object value = example.get(fields.get(f));
-      if (value instanceof Collection<?> values) {
-        ids[f] = values.stream().mapToInt(v -> vocab.idOf(v == null ? null : v.toString())).toArray();
+      Object value = values[f];
+      if (value instanceof Collection<?> list) {
+        ids[f] = list.stream().mapToInt(v -> vocab.idOf(v == null ? null : v.toString())).toArray();
       } else if (listFields.get(f)) { // a list field given one value or none: a list of that one, or empty
         ids[f] = value == null ? new int[0] : new int[] {vocab.idOf(value.toString())};
       } else {

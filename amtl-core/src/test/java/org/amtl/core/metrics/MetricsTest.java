@@ -149,4 +149,33 @@ class MetricsTest {
         () -> new AucArea(3_000_000_000L, 3_000_000_000L, 0).plus(3_000_000_000L, 1),
         "an area past a long is an error, never a wrong figure");
   }
+
+  @Test
+  void anExactSumIsTheSameInAnyOrderAndSplit() {
+    SplittableRandom r = new SplittableRandom(5);
+    double[] terms = new double[10_000];
+    double naive = 0;
+    for (int i = 0; i < terms.length; i++) {
+      terms[i] = i % 7 == 0 ? -Math.log(1e-7 + r.nextDouble()) : r.nextDouble() * Math.pow(10, r.nextInt(-7, 3));
+      naive += terms[i];
+    }
+    ExactSum forward = new ExactSum();
+    for (double t : terms) {
+      forward.add(t);
+    }
+    ExactSum backwardInTwo = new ExactSum();
+    ExactSum secondHalf = new ExactSum();
+    for (int i = terms.length - 1; i >= 0; i--) {
+      (i < 3333 ? backwardInTwo : secondHalf).add(terms[i]);
+    }
+    backwardInTwo.add(secondHalf);
+    assertEquals(Double.doubleToLongBits(forward.value()), Double.doubleToLongBits(backwardInTwo.value()));
+    assertEquals(naive, forward.value(), 1e-9 * naive, "the sum itself");
+    ExactSum wide = new ExactSum(); // a double sum loses both ones: 1e16 + 1 rounds back to 1e16
+    wide.add(1e16);
+    wide.add(1);
+    wide.add(1);
+    assertEquals(1e16, 1e16 + 1 + 1, 0.0);
+    assertEquals(1e16 + 2, wide.value(), 0.0, "exact, then rounded once");
+  }
 }

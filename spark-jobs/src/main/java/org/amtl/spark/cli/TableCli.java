@@ -83,13 +83,7 @@ public final class TableCli {
 
   /** The table a command-line argument names: a table's folder, or an output root's LATEST pointer. */
   static Path table(String arg, Configuration conf) throws java.io.IOException {
-    Path p = new Path(arg);
-    if (!p.getName().equals(LatestRun.FILE)) {
-      return p;
-    }
-    String runId = LatestRun.read(p.getParent(), conf).orElseThrow(() -> new java.io.FileNotFoundException(
-        Redaction.redactUris(arg) + ": no such pointer (no run was published there with output.latest=true)"));
-    return new Path(p.getParent(), runId);
+    return LatestRun.table(new Path(arg), conf);
   }
 
   /** Prints one value's row: its id, count, dim, stored vector and first-order weight. */

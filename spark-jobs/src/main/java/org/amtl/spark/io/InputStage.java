@@ -56,23 +56,10 @@ public final class InputStage {
       raw = SyntheticInput.generate(spark, config).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
       label = "label";
     } else {
-      org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-      List<org.apache.hadoop.fs.Path> files = InputFiles.list(paths, conf);
-      Keys.InputFormat format = config.get(Keys.INPUT_FORMAT);
-      if (format == Keys.InputFormat.PARQUET) {
-        InputFiles.checkFooters(files, conf);
-        raw = spark.read().parquet(files.stream().map(Object::toString).toArray(String[]::new));
-      } else {
-        raw = FormatReader.read(spark, format, files);
-      }
+      raw = readFiles(spark, paths, config.get(Keys.INPUT_FORMAT));
       label = config.get(Keys.INPUT_LABEL);
     }
     String where = paths.isEmpty() ? "the generated log" : "input " + paths;
-    StructField labelField = field(raw, label, where, Keys.INPUT_LABEL.name());
-    if (!LABEL_TYPES.contains(labelField.dataType())) {
-      throw new IllegalArgumentException(where + ": label column '" + label + "' has type "
-          + labelField.dataType().simpleString() + " (expected int, long, double, boolean or string holding 0/1)");
-    }
     String timeColumn = config.get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME ? config.get(Keys.SPLIT_TIME_COLUMN) : "";
     List<String> names = new ArrayList<>(config.get(Keys.INPUT_FEATURES));
     if (names.isEmpty()) {
@@ -88,26 +75,62 @@ public final class InputStage {
     }
     List<FieldSpec> fields = new ArrayList<>();
     List<Column> select = new ArrayList<>();
-    Column labelCol = quoted(label);
-    select.add((labelField.dataType() == DataTypes.BooleanType
-        ? when(labelCol, lit(1f)).when(functions.not(labelCol), lit(0f)) : labelCol.cast(DataTypes.FloatType)).as(LABEL));
     for (String name : names) {
-      DataType t = field(raw, name, where, Keys.INPUT_FEATURES.name()).dataType();
-      boolean list = t instanceof ArrayType a && VALUE_TYPES.contains(a.elementType());
-      if (!list && !VALUE_TYPES.contains(t)) {
-        throw new IllegalArgumentException(where + ": feature column '" + name + "' has type " + t.simpleString()
-            + " (expected string, int, long, or an array of those)");
-      }
-      fields.add(new FieldSpec(name, list));
-      select.add(quoted(name).cast(list ? DataTypes.createArrayType(DataTypes.StringType) : DataTypes.StringType)
-          .as(name));
+      FieldSpec spec = feature(raw, name, where, Keys.INPUT_FEATURES.name());
+      fields.add(spec);
+      select.add(asStrings(spec).as(name));
     }
     if (!timeColumn.isEmpty()) {
       field(raw, timeColumn, where, Keys.SPLIT_TIME_COLUMN.name());
       select.add(quoted(timeColumn).as(TIME));
     }
-    checkLabels(raw, labelCol, labelField.dataType(), label, where);
+    select.add(0, label(raw, label, where, Keys.INPUT_LABEL.name()).as(LABEL)); // its values scanned last
     return new Input(raw.select(select.toArray(new Column[0])), fields, paths, paths.isEmpty() ? raw : null);
+  }
+
+  /** The files under {@code paths} in {@code format}, checked as the training job checks them (Parquet footers). */
+  public static Dataset<Row> readFiles(SparkSession spark, List<String> paths, Keys.InputFormat format)
+      throws java.io.IOException {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<org.apache.hadoop.fs.Path> files = InputFiles.list(paths, conf);
+    if (format == Keys.InputFormat.PARQUET) {
+      InputFiles.checkFooters(files, conf);
+      return spark.read().parquet(files.stream().map(Object::toString).toArray(String[]::new));
+    }
+    return FormatReader.read(spark, format, files);
+  }
+
+  /**
+   * The label column {@code name} of {@code raw} as a float 0/1, after checking its type and every value (the first
+   * bad one named with its file); {@code key} is the config key that named the column.
+   */
+  public static Column label(Dataset<Row> raw, String name, String where, String key) {
+    StructField labelField = field(raw, name, where, key);
+    if (!LABEL_TYPES.contains(labelField.dataType())) {
+      throw new IllegalArgumentException(where + ": label column '" + name + "' has type "
+          + labelField.dataType().simpleString() + " (expected int, long, double, boolean or string holding 0/1)");
+    }
+    Column labelCol = quoted(name);
+    checkLabels(raw, labelCol, labelField.dataType(), name, where);
+    return labelField.dataType() == DataTypes.BooleanType
+        ? when(labelCol, lit(1f)).when(functions.not(labelCol), lit(0f)) : labelCol.cast(DataTypes.FloatType);
+  }
+
+  /** Feature column {@code name} of {@code raw}: one value or a list, after checking its type. */
+  public static FieldSpec feature(Dataset<Row> raw, String name, String where, String key) {
+    DataType t = field(raw, name, where, key).dataType();
+    boolean list = t instanceof ArrayType a && VALUE_TYPES.contains(a.elementType());
+    if (!list && !VALUE_TYPES.contains(t)) {
+      throw new IllegalArgumentException(where + ": feature column '" + name + "' has type " + t.simpleString()
+          + " (expected string, int, long, or an array of those)");
+    }
+    return new FieldSpec(name, list);
+  }
+
+  /** A feature column's values as the job reads them: strings, or an array of strings for a list field. */
+  public static Column asStrings(FieldSpec spec) {
+    return quoted(spec.name()).cast(spec.list() ? DataTypes.createArrayType(DataTypes.StringType)
+        : DataTypes.StringType);
   }
 
   /** Fails on the first null, NaN or non-0/1 label, naming its file and value. */

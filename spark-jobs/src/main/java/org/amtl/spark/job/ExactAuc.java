@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.amtl.core.metrics.AucArea;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
 
@@ -24,11 +25,18 @@ final class ExactAuc {
    * field f's bucket b.
    */
   static AucArea[] merge(JavaSparkContext sc, ModelExchange exchange, List<String> files, int fields, int buckets) {
-    int aucs = 1 + fields * buckets;
-    List<long[]> parts = sc.parallelize(files, files.size())
-        .flatMapToPair(file -> entries(exchange, file, buckets).iterator())
+    return merge(sc.parallelize(files, files.size()).flatMapToPair(file -> entries(exchange, file, buckets).iterator()),
+        files.size(), 1 + fields * buckets);
+  }
+
+  /**
+   * The areas of {@code aucs} AUCs from their (AUC index and score ({@link #key}), [positives, negatives]) entries,
+   * which may repeat a key; sorted into {@code partitions} partitions.
+   */
+  static AucArea[] merge(JavaPairRDD<Long, long[]> entries, int partitions, int aucs) {
+    List<long[]> parts = entries
         .reduceByKey(ExactAuc::add)
-        .sortByKey(true, files.size())
+        .sortByKey(true, partitions)
         .mapPartitionsWithIndex(ExactAuc::areasOfSortedPartition, true)
         .collect();
     AucArea[] areas = new AucArea[aucs];

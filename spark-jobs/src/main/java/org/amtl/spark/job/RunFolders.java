@@ -52,12 +52,12 @@ public final class RunFolders {
   }
 
   /** The published folder of the run. */
-  Path target() {
+  public Path target() {
     return target;
   }
 
   /** A fresh hidden folder to write the table into, after removing those that killed attempts left. */
-  Path freshTemporary() throws IOException {
+  public Path freshTemporary() throws IOException {
     for (FileStatus stale : siblings(".tmp-")) {
       fs.delete(stale.getPath(), true);
     }
@@ -91,7 +91,7 @@ public final class RunFolders {
    * {@code _SUCCESS} marker into the folder it is given: into {@code tmp} before the rename where renames are
    * atomic, into the published folder after the data where they are copies (object stores).
    */
-  void publish(Path tmp, CommitWriter commit, boolean overwrite) throws IOException {
+  public void publish(Path tmp, CommitWriter commit, boolean overwrite) throws IOException {
     boolean atomicRename = !fs.getScheme().startsWith("s3");
     if (atomicRename) {
       commit.write(tmp);
@@ -137,7 +137,7 @@ public final class RunFolders {
   }
 
   /** Writes the commit files (manifest, _SUCCESS) into a folder. */
-  interface CommitWriter {
+  public interface CommitWriter {
     void write(Path folder) throws IOException;
   }
 
