@@ -17,7 +17,7 @@ public final class EmbeddingTable {
   private final int rows;
   private final int width;
   private final float[] values;
-  private final float[] accumulators;
+  private float[] accumulators; // allocated when first used: a model that only predicts never needs them
   private final IntSlotMap gradSlots = new IntSlotMap(256);
   private float[] grads = new float[256];
   private final BitSet touched = new BitSet();
@@ -43,7 +43,6 @@ public final class EmbeddingTable {
     this.rows = rows;
     this.width = width;
     this.values = new float[Math.multiplyExact(rows, width)];
-    this.accumulators = new float[values.length];
     UniformStream stream = new UniformStream(Seeds.derive(seed, name));
     if (globalRow == null) {
       stream.fillSymmetric(values, 0, 0, values.length, initScale);
@@ -73,12 +72,15 @@ public final class EmbeddingTable {
 
   /** Adagrad accumulators, same layout as values. */
   public float[] accumulators() {
+    if (accumulators == null) {
+      accumulators = new float[values.length];
+    }
     return accumulators;
   }
 
   /** Sets every accumulator to {@code value} (the configured Adagrad start). */
   public void fillAccumulators(float value) {
-    Arrays.fill(accumulators, value);
+    Arrays.fill(accumulators(), value);
   }
 
   public void checkRow(int id) {

@@ -47,6 +47,18 @@ public final class CtrModel {
   private float[] dlogits = new float[0];
 
   public CtrModel(AmtlConfig config, Vocabulary vocabulary) {
+    this(config, vocabulary, true);
+  }
+
+  /**
+   * A model that only predicts (a table's scorer): its rows get no optimizer accumulators until something asks for
+   * them, which halves the memory of its tables.
+   */
+  public static CtrModel forInference(AmtlConfig config, Vocabulary vocabulary) {
+    return new CtrModel(config, vocabulary, false);
+  }
+
+  private CtrModel(AmtlConfig config, Vocabulary vocabulary, boolean trains) {
     this.config = config.validate();
     this.vocabulary = vocabulary;
     this.fields = vocabulary.numFields();
@@ -76,9 +88,11 @@ public final class CtrModel {
     this.head = headType.create(params, vocabulary, dim, config.get(Keys.HIDDEN), seed);
     tables.addAll(head.tables()); // first-order weights train whatever model.embedding.trainable says
     trainableTables.addAll(head.tables());
-    float acc0 = (float) config.getDouble(Keys.EMB_INITIAL_ACC);
-    for (EmbeddingTable t : tables) {
-      t.fillAccumulators(acc0);
+    if (trains) {
+      float acc0 = (float) config.getDouble(Keys.EMB_INITIAL_ACC);
+      for (EmbeddingTable t : tables) {
+        t.fillAccumulators(acc0);
+      }
     }
     Optimizers optimizers = Optimizers.of(config, params.size());
     this.denseOptimizer = optimizers.dense();

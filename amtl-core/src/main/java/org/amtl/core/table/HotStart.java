@@ -33,17 +33,7 @@ public final class HotStart {
 
   /** Opens a hot-start table after checking it against its manifest; errors name the path and the problems. */
   public static TableReader open(Path dir, org.apache.hadoop.conf.Configuration conf) throws IOException {
-    String where = where(dir);
-    List<String> problems;
-    try {
-      problems = Manifest.verify(dir, conf);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(where + " is not a published table: " + e.getMessage(), e);
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(where + " does not match its manifest: " + problems);
-    }
-    return TableReader.open(dir, conf);
+    return TableReader.open(dir, conf, Manifest.readVerified(dir, conf, where(dir), true));
   }
 
   private static String where(Path dir) {

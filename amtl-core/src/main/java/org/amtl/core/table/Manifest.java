@@ -94,6 +94,28 @@ public final class Manifest {
    * field's rows and dim histogram match the embedding data. Returns the problems found (empty: valid).
    */
   public static List<String> verify(Path dir, Configuration conf) throws IOException {
+    return verify(dir, conf, true);
+  }
+
+  /**
+   * The manifest of the table {@code what} names, after checking its files against it (and, with {@code rows}, its
+   * fields' rows and dims, which reads every row: not for a driver that must not hold the table). Fails, naming
+   * {@code what} and the problems, when it is not a published table or does not match.
+   */
+  public static JsonNode readVerified(Path dir, Configuration conf, String what, boolean rows) throws IOException {
+    List<String> problems;
+    try {
+      problems = verify(dir, conf, rows);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(what + " is not a published table: " + e.getMessage(), e);
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(what + " does not match its manifest: " + problems);
+    }
+    return read(dir, conf);
+  }
+
+  private static List<String> verify(Path dir, Configuration conf, boolean checkRows) throws IOException {
     List<String> problems = new ArrayList<>();
     JsonNode m;
     try {
@@ -121,7 +143,7 @@ public final class Manifest {
         }
       }
     }
-    if (!problems.isEmpty()) {
+    if (!problems.isEmpty() || !checkRows) {
       return problems;
     }
     try (TableReader reader = TableReader.open(dir, conf)) {

@@ -48,16 +48,21 @@ public final class TableDiff {
   /** Compares the tables at {@code older} and {@code newer} (any Hadoop paths). */
   public static Result compare(Path older, Path newer, Configuration conf) throws IOException {
     try (TableReader a = TableReader.open(older, conf); TableReader b = TableReader.open(newer, conf)) {
-      List<FieldDiff> fields = new ArrayList<>();
-      for (String name : a.fields()) {
-        if (b.fields().contains(name)) {
-          fields.add(field(name, a.field(name), b.field(name)));
-        }
-      }
-      return new Result(RunFacts.of(older.toString(), a.manifest()), RunFacts.of(newer.toString(), b.manifest()),
-          fields, a.fields().stream().filter(f -> !b.fields().contains(f)).toList(),
-          b.fields().stream().filter(f -> !a.fields().contains(f)).toList());
+      return compare(a, older.toString(), b, newer.toString());
     }
+  }
+
+  /** Compares two opened tables, shown as {@code olderPath} and {@code newerPath}. */
+  public static Result compare(TableReader a, String olderPath, TableReader b, String newerPath) throws IOException {
+    List<FieldDiff> fields = new ArrayList<>();
+    for (String name : a.fields()) {
+      if (b.fields().contains(name)) {
+        fields.add(field(name, a.field(name), b.field(name)));
+      }
+    }
+    return new Result(RunFacts.of(olderPath, a.manifest()), RunFacts.of(newerPath, b.manifest()), fields,
+        a.fields().stream().filter(f -> !b.fields().contains(f)).toList(),
+        b.fields().stream().filter(f -> !a.fields().contains(f)).toList());
   }
 
   static FieldDiff field(String name, TableReader.FieldRows older, TableReader.FieldRows newer) {
@@ -101,9 +106,13 @@ public final class TableDiff {
 
   /** The comparison for people: the runs' storage and metrics, then one line per field. */
   public static String text(Result r) {
+    return String.format(Locale.ROOT, "from %s (run %s)%n  to %s (run %s)%n", r.older().path(), r.older().runId(),
+        r.newer().path(), r.newer().runId()) + changes(r);
+  }
+
+  /** {@link #text} without the two tables' paths: storage, metrics, then one line per field. */
+  public static String changes(Result r) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "from %s (run %s)%n  to %s (run %s)%n", r.older().path(),
-        r.older().runId(), r.newer().path(), r.newer().runId()));
     out.append(String.format(Locale.ROOT, "storage: %,d -> %,d floats (%.1f%% -> %.1f%% of fixed size)%n",
         r.older().keptFloats(), r.newer().keptFloats(), 100 * r.older().storageRatio(),
         100 * r.newer().storageRatio()));

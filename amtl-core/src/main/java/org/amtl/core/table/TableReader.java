@@ -97,6 +97,11 @@ public final class TableReader implements Closeable {
     return new TableReader(dir, conf, Manifest.read(dir, conf));
   }
 
+  /** Opens a table whose manifest is not written yet (a run's own table, before it is published). */
+  public static TableReader open(Path dir, Configuration conf, JsonNode manifest) {
+    return new TableReader(dir, conf, manifest);
+  }
+
   public JsonNode manifest() {
     return manifest;
   }
@@ -192,43 +197,72 @@ public final class TableReader implements Closeable {
     return wide == null ? null : wide.values();
   }
 
+  /** One stored row as read, in row-id order. */
+  public interface RowVisitor {
+    /** {@code vector} and {@code weight} are null and NaN when the rows were read without them. */
+    void visit(int id, String value, long count, float[] vector, float weight) throws IOException;
+  }
+
   /**
-   * Reads a field's parts (version 1: one part, and the first-order weights as dense tensors
-   * {@code field<N>.wide}), checking that their row ids run 0..n-1 in order.
+   * Streams a field's rows in row-id order (version 1: one part), checking that their ids run 0..n-1; without
+   * {@code vectors} only the id, value and count columns are read.
    */
+  public void forEachRow(String field, boolean vectors, RowVisitor visitor) throws IOException {
+    Configuration read = conf;
+    if (!vectors) {
+      read = new Configuration(conf);
+      read.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA, VALUES_AND_COUNTS);
+    }
+    int next = 0;
+    for (Path file : embeddingFiles(field)) {
+      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(read).build()) {
+        for (Group g; (g = r.read()) != null; next++) {
+          int id = g.getInteger("id", 0);
+          if (id != next) {
+            throw new IOException(file + ": row id " + id + " out of order or repeated (expected " + next + ")");
+          }
+          String value = g.getFieldRepetitionCount("value") == 0 ? null : g.getString("value", 0);
+          float[] v = null;
+          float weight = Float.NaN;
+          if (vectors) {
+            int dim = g.getInteger("dim", 0);
+            Group list = g.getGroup("vector", 0);
+            int len = list.getFieldRepetitionCount("list");
+            if (len != dim) {
+              throw new IOException(file + ": row " + id + " has a vector of " + len + " floats (expected dim = "
+                  + dim + ")");
+            }
+            v = new float[len];
+            for (int j = 0; j < len; j++) {
+              v[j] = list.getGroup("list", j).getFloat("element", 0);
+            }
+            if (g.getType().containsField("weight")) {
+              weight = g.getFloat("weight", 0);
+            }
+          }
+          visitor.visit(id, value, g.getLong("count", 0), v, weight);
+        }
+      }
+    }
+  }
+
+  private static final String VALUES_AND_COUNTS =
+      "message embedding { optional binary value (STRING); required int32 id; required int64 count; }";
+
+  /** Reads a field's rows (version 1: and its first-order weights from the dense file, as {@code field<N>.wide}). */
   private FieldRows readField(String field) throws IOException {
     List<String> values = new ArrayList<>();
     List<Long> counts = new ArrayList<>();
     List<float[]> vectors = new ArrayList<>();
     List<Float> weights = new ArrayList<>();
-    for (Path file : embeddingFiles(field)) {
-      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-        for (Group g; (g = r.read()) != null; ) {
-          int id = g.getInteger("id", 0);
-          if (id != vectors.size()) {
-            throw new IOException(file + ": row id " + id + " out of order or repeated (expected " + vectors.size()
-                + ")");
-          }
-          values.add(g.getFieldRepetitionCount("value") == 0 ? null : g.getString("value", 0));
-          counts.add(g.getLong("count", 0));
-          int dim = g.getInteger("dim", 0);
-          Group list = g.getGroup("vector", 0);
-          int len = list.getFieldRepetitionCount("list");
-          if (len != dim) {
-            throw new IOException(file + ": row " + id + " has a vector of " + len + " floats (expected dim = " + dim
-                + ")");
-          }
-          float[] v = new float[len];
-          for (int j = 0; j < len; j++) {
-            v[j] = list.getGroup("list", j).getFloat("element", 0);
-          }
-          vectors.add(v);
-          if (g.getType().containsField("weight")) {
-            weights.add(g.getFloat("weight", 0));
-          }
-        }
+    forEachRow(field, true, (id, value, count, vector, weight) -> {
+      values.add(value);
+      counts.add(count);
+      vectors.add(vector);
+      if (!Float.isNaN(weight)) {
+        weights.add(weight);
       }
-    }
+    });
     int n = vectors.size();
     float[] w = null;
     if (!weights.isEmpty()) {

@@ -16,7 +16,9 @@ import org.amtl.core.data.Example;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.Vocabulary;
 import org.amtl.core.layers.DenseParams;
+import org.amtl.core.layers.FieldEmbedding;
 import org.amtl.core.model.CtrModel;
+import org.amtl.core.model.EmbeddingVariant;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
@@ -27,11 +29,13 @@ import org.apache.hadoop.fs.Path;
  * <p>The model is rebuilt from the table alone: its configuration from the manifest, each field's vocabulary from
  * its rows (values and counts in row-id order, which also give the frequency features the AMLs and AutoEmb's
  * controller read), every stored vector put back where the model keeps it, and every dense tensor. Inference needs
- * nothing the table drops: AMTL's inference mask is 0 beyond a row's dim, MDE's block follows from the row id and
- * AutoEmb's candidate from the row's dim. Scores are bit-identical to the job's evaluation of the same examples.
+ * nothing the table drops: MDE's block follows from the row id and AutoEmb's candidate from the row's dim, and an
+ * AMTL table is served as fixed-size rows (its inference mask is 1 up to a row's dim and 0 beyond, so the masked
+ * embedding is the stored vector padded with zeros: the AMLs do not run). Scores are bit-identical to the job's
+ * evaluation of the same examples.
  *
- * <p>Memory: one training copy of the model (each table row at full width with its optimizer accumulators, about
- * 8 d bytes a row) plus, while loading, the table's rows as read. Not thread-safe: a scorer per thread.
+ * <p>Memory: the model's tables at full width (4 d bytes a row, no optimizer state) and each field's values and
+ * their index, plus, while loading, the table's rows as read. Not thread-safe: a scorer per thread.
  */
 public final class TableScorer {
   private final CtrModel model;
@@ -44,42 +48,57 @@ public final class TableScorer {
     this.listFields = listFields;
   }
 
-  /** Loads the table under {@code dir} (a published run's folder). */
+  /**
+   * Loads the table under {@code dir} (a published run's folder): each field's values and counts first (a pass that
+   * reads no vectors), then the model, then every row's vector streamed into its place.
+   */
   public static TableScorer load(Path dir, Configuration conf) throws IOException {
     try (TableReader table = TableReader.open(dir, conf)) {
-      AmtlConfig config = configOf(table.manifest(), dir);
+      AmtlConfig recorded = configOf(table.manifest(), dir);
+      // AMTL's inference mask keeps a row's first dim entries and zeroes the rest, which is the stored vector padded
+      // with zeros: served as fixed-size rows, the AMLs never run at inference (the paper's point)
+      AmtlConfig config = recorded.get(Keys.EMBEDDING) == EmbeddingVariant.AMTL
+          ? recorded.with(Keys.EMBEDDING, EmbeddingVariant.FBE) : recorded;
       List<String> fields = table.fields();
       List<FieldVocabulary> vocab = new ArrayList<>();
-      List<TableReader.FieldRows> rows = new ArrayList<>();
-      for (String field : fields) {
-        TableReader.FieldRows r = table.field(field);
-        String[] values = new String[r.size() - 1];
-        long[] counts = new long[r.size()];
-        for (int id = 0; id < r.size(); id++) {
-          counts[id] = r.count(id);
-          if (id > 0) {
-            values[id - 1] = r.value(id);
+      for (int f = 0; f < fields.size(); f++) {
+        String field = fields.get(f);
+        int rows = table.manifest().path("fields").get(f).path("rows").asInt();
+        String[] values = new String[rows - 1];
+        long[] counts = new long[rows];
+        int[] seen = {0};
+        table.forEachRow(field, false, (id, value, count, vector, weight) -> {
+          if (id >= rows) {
+            throw new IOException(shown(dir) + ": field '" + field + "' has more rows than its manifest's " + rows);
           }
+          seen[0]++;
+          counts[id] = count;
+          if (id > 0) {
+            values[id - 1] = value;
+          }
+        });
+        if (seen[0] != rows) {
+          throw new IOException(shown(dir) + ": field '" + field + "' has " + seen[0] + " rows (manifest: " + rows
+              + ")");
         }
         vocab.add(FieldVocabulary.ofRows(field, values, counts));
-        rows.add(r);
       }
-      CtrModel model = new CtrModel(config, new Vocabulary(vocab));
+      CtrModel model = CtrModel.forInference(config, new Vocabulary(vocab));
       for (int f = 0; f < fields.size(); f++) {
-        TableReader.FieldRows r = rows.get(f);
-        for (int id = 0; id < r.size(); id++) {
-          model.embedding(f).restoreStoredVector(id, r.vector(id));
-        }
-        if (!model.wideTables().isEmpty()) {
-          if (!r.hasWeights()) {
-            throw new IOException(shown(dir) + ": field '" + fields.get(f) + "' has no first-order weights, which "
-                + "its " + config.get(Keys.HEAD).name().toLowerCase(java.util.Locale.ROOT) + " head needs");
+        FieldEmbedding embedding = model.embedding(f);
+        float[] wide = model.wideTables().isEmpty() ? null : model.wideTables().get(f).values();
+        float[] versionOne = wide == null ? null : table.versionOneWeights(fields.get(f));
+        String field = fields.get(f);
+        table.forEachRow(field, true, (id, value, count, vector, weight) -> {
+          embedding.restoreStoredVector(id, vector);
+          if (wide != null) {
+            if (Float.isNaN(weight) && versionOne == null) {
+              throw new IOException(shown(dir) + ": field '" + field + "' has no first-order weights, which its "
+                  + config.get(Keys.HEAD).name().toLowerCase(java.util.Locale.ROOT) + " head needs");
+            }
+            wide[id] = versionOne != null ? versionOne[id] : weight;
           }
-          float[] w = model.wideTables().get(f).values();
-          for (int id = 0; id < r.size(); id++) {
-            w[id] = r.weight(id);
-          }
-        }
+        });
       }
       restoreDense(model.params(), table.denseTensors(), dir);
       List<Boolean> lists = new ArrayList<>();

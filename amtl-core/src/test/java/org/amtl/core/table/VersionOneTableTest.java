@@ -49,6 +49,17 @@ class VersionOneTableTest {
         }
         fields.add(FieldVocabulary.fromCounts(name, values, counts, 1));
       }
+      // the scorer reads it too: the vector its model uses for a value is the stored one, padded
+      TableScorer scorer = TableScorer.load(dir, conf);
+      for (int id = 0; id < c2.size(); id += 7) {
+        float[] used = scorer.embed("C2", c2.value(id));
+        float[] padded = table.lookupPadded("C2", c2.value(id));
+        for (int j = 0; j < used.length; j++) {
+          assertEquals(padded[j], used[j], 0f, "C2 row " + id + ", dim " + j);
+        }
+      }
+      assertTrue(scorer.predict(java.util.Map.of("C2", c2.value(1))) > 0f);
+
       CtrModel model = new CtrModel(AmtlConfig.defaults().with(Keys.EMBEDDING, EmbeddingVariant.AMTL)
           .with(Keys.HEAD, HeadType.DEEPFM).with(Keys.DIM, 4).with(Keys.HIDDEN, new int[] {8}), new Vocabulary(fields));
       HotStart.Result carried = HotStart.apply(model, dir, table);
