@@ -141,19 +141,13 @@ public final class ScoreJob {
     return v;
   }
 
-  /** The table's manifest after checking its files against it (an unknown format version is refused by name). */
+  /**
+   * The table's manifest after checking its files against it (sizes and checksums; the driver does not read the
+   * rows); an unknown format version is refused by name.
+   */
   private static JsonNode checkedManifest(Path table, Configuration conf) throws IOException {
-    String shown = "table " + Redaction.redactUris(table.toString()) + " (config key '" + Keys.SCORE_TABLE.name() + "')";
-    List<String> problems;
-    try {
-      problems = Manifest.verify(table, conf);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(shown + " is not a published table: " + e.getMessage(), e);
-    }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(shown + " does not match its manifest: " + problems);
-    }
-    return Manifest.read(table, conf);
+    return Manifest.readVerified(table, conf, "table " + Redaction.redactUris(table.toString()) + " (config key '"
+        + Keys.SCORE_TABLE.name() + "')", false);
   }
 
   private static ObjectNode scoresManifest(Path table, JsonNode tableManifest, List<String> paths, List<String> keep,

@@ -85,7 +85,7 @@ class NightlyLoopTest extends LocalSparkTest {
   /**
    * {@code amtl-table diff day1 LATEST}: per field, the values added, removed and kept equal the set differences of
    * the two runs' frequency files (read here by Spark's Parquet reader); every kept row has a dim change; a
-   * lookup through LATEST finds day 2's row.
+   * lookup through LATEST finds day 2's row; day 2's report links day 1's and shows the same counts.
    */
   static void whatChangedMatchesTheTwoVocabularies(Path out) throws Exception {
     org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
@@ -114,6 +114,15 @@ class NightlyLoopTest extends LocalSparkTest {
     }
     assertEquals(8, diff.path("fields").size());
     assertTrue(changedFields > 0, "two days of the generated log differ in their values: " + diff);
+
+    // day 2's report links day 1's and holds the same comparison, without either table's path
+    String report = Files.readString(out.resolve("day2/report/index.html"));
+    assertTrue(report.contains("<h2>Since run day1</h2>") && report.contains("href=\"../../day1/report/index.html\""),
+        report);
+    JsonNode c1 = diff.path("fields").path("C1");
+    assertTrue(java.util.regex.Pattern.compile("\\nC1 +" + c1.path("added").asLong() + " +"
+        + c1.path("removed").asLong() + " +" + c1.path("kept").asLong() + " ").matcher(report).find(), report);
+    assertTrue(!report.contains(out.toString()), "no path of either table: reruns write the same report");
 
     Row top = day2.where(col("field").equalTo("C1")).orderBy(col("id")).first();
     printed.reset();

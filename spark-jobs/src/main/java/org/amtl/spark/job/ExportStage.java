@@ -10,6 +10,9 @@ import org.amtl.core.config.Redaction;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.table.Manifest;
 import org.amtl.core.table.ManifestBuilder;
+import org.amtl.core.table.TableDiff;
+import org.amtl.core.table.TableReader;
+import org.amtl.core.table.HotStartSource;
 import org.amtl.core.table.TableFormat;
 import org.amtl.core.table.TableSummary;
 import org.amtl.core.table.TableWriter;
@@ -72,6 +75,35 @@ public final class ExportStage {
         TableSummary.of(model, config.getInt(Keys.FREQUENCY_BUCKETS), rowsPerPart));
   }
 
+  /**
+   * What changed since the table a hot-started run started from, for its report: compared on the driver, so only
+   * for runs whose rows every task held (a sharded run's vocabulary need not fit the driver: its report says to
+   * run {@code amtl-table diff}). Null without a hot start.
+   */
+  static Report.Since since(ManifestBuilder.RunFacts facts, Path tmp, ObjectNode manifest, Path target,
+      Configuration conf) throws IOException {
+    HotStartSource hot = facts.hotStart();
+    if (!hot.present()) {
+      return null;
+    }
+    Path previous = new Path(hot.path());
+    String runId;
+    try (TableReader older = TableReader.open(previous, conf)) {
+      runId = older.manifest().path("run").path("runId").asText(previous.getName());
+      boolean sibling = previous.getParent() != null && target.getParent() != null
+          && previous.getFileSystem(conf).makeQualified(previous.getParent())
+              .equals(target.getFileSystem(conf).makeQualified(target.getParent()));
+      String link = (sibling ? "../../" + previous.getName() : Redaction.redactUris(hot.path())) + "/report/index.html";
+      if (facts.shards() > 0) {
+        return new Report.Since(runId, link, "not compared here: a sharded run's tables need not fit the driver; "
+            + "run submit/amtl-table diff " + Redaction.redactUris(hot.path()) + " " + target.getName());
+      }
+      try (TableReader newer = TableReader.open(tmp, conf, manifest)) {
+        return new Report.Since(runId, link, TableDiff.changes(TableDiff.compare(older, "", newer, "")));
+      }
+    }
+  }
+
   /** A published run: its folder and its table's summary. */
   public record Published(Path folder, TableSummary table) {}
 
@@ -86,9 +118,10 @@ public final class ExportStage {
     try {
       Written written = table.write(tmp);
       List<String> files = new ArrayList<>(written.files());
-      files.addAll(Report.write(fs, tmp, written.table(), config, rounds, eval));
       ObjectNode manifest = ManifestBuilder.build(written.table(), config, rounds, eval.summary(), eval.perBucket(),
           facts);
+      files.addAll(Report.write(fs, tmp, written.table(), config, rounds, eval,
+          since(facts, tmp, manifest, folders.target(), conf)));
       manifest.set("files", Manifest.fileEntries(fs, tmp, files));
       manifest.with("run").put("finishedAtMillis", System.currentTimeMillis());
       folders.publish(tmp, folder -> {

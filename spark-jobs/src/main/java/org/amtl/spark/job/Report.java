@@ -35,9 +35,15 @@ public final class Report {
 
   private Report() {}
 
-  /** Writes the report under {@code dir}; returns the relative paths written. */
+  /**
+   * What changed since the table the run started from: its run id, a link to its report (relative when it is a
+   * sibling run), and the comparison ({@link TableDiff#changes}), or why there is none.
+   */
+  record Since(String runId, String link, String changes) {}
+
+  /** Writes the report under {@code dir}; returns the relative paths written. {@code since} may be null. */
   static List<String> write(FileSystem fs, Path dir, TableSummary table, AmtlConfig config, List<RoundStats> rounds,
-      EvalStage.Result eval) throws IOException {
+      EvalStage.Result eval, Since since) throws IOException {
     Charts.headless();
     List<String> files = new ArrayList<>();
     files.add(png(fs, dir, "dims-vs-frequency.png",
@@ -47,7 +53,7 @@ public final class Report {
     String html = DIR + "/index.html";
     try (OutputStream out = fs.create(new Path(dir, html), true);
         PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8))) {
-      w.println(html(table, config, rounds, eval));
+      w.println(html(table, config, rounds, eval, since));
     }
     files.add(html);
     return files;
@@ -128,7 +134,8 @@ public final class Report {
     return Charts.white(chart);
   }
 
-  static String html(TableSummary table, AmtlConfig config, List<RoundStats> rounds, EvalStage.Result eval) {
+  static String html(TableSummary table, AmtlConfig config, List<RoundStats> rounds, EvalStage.Result eval,
+      Since since) {
     Storage s = table.storage();
     StringBuilder h = new StringBuilder();
     h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>AMTL training report</title>")
@@ -143,6 +150,11 @@ public final class Report {
         eval.summary().auc(), eval.summary().logloss(), eval.summary().calibration(), eval.summary().count()));
     h.append(String.format(Locale.ROOT, "<tr><th>storage</th><td>%d of %d floats (%.1f%%)</td></tr></table>%n",
         s.totalKept(), s.totalFixed(), 100 * s.ratio()));
+    if (since != null) {
+      h.append(String.format(Locale.ROOT, "<h2>Since run %s</h2>%n<p>This run started from <a href=\"%s\">run %s</a>"
+          + " (its report).</p>%n<pre>%s</pre>%n", escape(since.runId()), escape(since.link()), escape(since.runId()),
+          escape(since.changes())));
+    }
     h.append("<h2>Learned dim by frequency</h2><img src=\"dims-vs-frequency.png\">\n");
     h.append("<h2>Rounds</h2><img src=\"rounds.png\">\n<table><tr><th>round</th><th>train loss</th>"
         + "<th>test AUC</th><th>test logloss</th><th>examples</th></tr>\n");
@@ -152,5 +164,9 @@ public final class Report {
     }
     h.append("</table>\n<h2>Storage per field</h2><img src=\"storage-per-field.png\">\n</body></html>");
     return h.toString();
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }
