@@ -77,8 +77,8 @@ public final class ExportStage {
 
   /**
    * What changed since the table a hot-started run started from, for its report: compared on the driver, so only
-   * for runs whose rows every task held (a sharded run's vocabulary need not fit the driver: its report says to
-   * run {@code amtl-table diff}). Null without a hot start.
+   * while the two tables hold at most {@value #DIFF_ROWS} rows together (beyond, the report names the
+   * {@code amtl-table diff} command). Null without a hot start.
    */
   static Report.Since since(ManifestBuilder.RunFacts facts, Path tmp, ObjectNode manifest, Path target,
       Configuration conf) throws IOException {
@@ -94,14 +94,27 @@ public final class ExportStage {
           && previous.getFileSystem(conf).makeQualified(previous.getParent())
               .equals(target.getFileSystem(conf).makeQualified(target.getParent()));
       String link = (sibling ? "../../" + previous.getName() : Redaction.redactUris(hot.path())) + "/report/index.html";
-      if (facts.shards() > 0) {
-        return new Report.Since(runId, link, "not compared here: a sharded run's tables need not fit the driver; "
-            + "run submit/amtl-table diff " + Redaction.redactUris(hot.path()) + " " + target.getName());
+      long rows = rows(older.manifest()) + rows(manifest);
+      if (rows > DIFF_ROWS) { // the same choice in both modes, so both publish the same report
+        return new Report.Since(runId, link, String.format(java.util.Locale.ROOT, "not compared here: the two tables "
+            + "hold %,d rows, more than the %,d the driver compares; run submit/amtl-table diff %s %s", rows,
+            DIFF_ROWS, Redaction.redactUris(hot.path()), target.getName()));
       }
       try (TableReader newer = TableReader.open(tmp, conf, manifest)) {
         return new Report.Since(runId, link, TableDiff.changes(TableDiff.compare(older, "", newer, "")));
       }
     }
+  }
+
+  /** The most rows (both tables together) the report's comparison reads on the driver. */
+  static final long DIFF_ROWS = 2_000_000;
+
+  private static long rows(com.fasterxml.jackson.databind.JsonNode manifest) {
+    long n = 0;
+    for (com.fasterxml.jackson.databind.JsonNode f : manifest.path("fields")) {
+      n += f.path("rows").asLong();
+    }
+    return n;
   }
 
   /** A published run: its folder and its table's summary. */
