@@ -6,7 +6,8 @@ package org.amtl.core.data;
  * <ul>
  *   <li>one-hot of the bucket floor(log2(1 + c_i)), capped at B - 1;</li>
  *   <li>u_i, the per-field min-max of log(1 + c) over in-vocabulary values, in [0, 1] (OOV: c = 0);</li>
- *   <li>the normalized rank 1 - (r_i - 1) / |V| (OOV ranks last: 0).</li>
+ *   <li>the normalized rank 1 - (r_i - 1) / |V|, where r_i is the mean rank of the values that share c_i (its tie
+ *   group), so equally frequent values get equal features (OOV ranks last: 0).</li>
  * </ul>
  * a_i = u_i weighs h-AML against l-AML; mean count / count scales the per-row budget. Each is computed on request
  * from the row's count in the field's vocabulary, which the model holds anyway: a model keeps no per-row copy of
@@ -23,6 +24,7 @@ public final class FrequencyFeatures {
   private final double logMax;
   private final double meanCount; // over every row, OOV included; at least 1
   private final int size; // in-vocabulary values of the whole field
+  private final CountGroups groups; // of the whole field
 
   private FrequencyFeatures(FieldVocabulary vocab, int buckets) {
     this.vocab = vocab;
@@ -33,6 +35,7 @@ public final class FrequencyFeatures {
     this.logMin = Math.log1p(stats.minCount());
     this.logMax = Math.log1p(stats.maxCount());
     this.meanCount = Math.max(1, (double) stats.totalCount() / stats.rows());
+    this.groups = stats.groups();
   }
 
   public static FrequencyFeatures of(FieldVocabulary vocab, int buckets) {
@@ -67,7 +70,7 @@ public final class FrequencyFeatures {
       long c = vocab.count(ids[i]);
       hot[i] = bucketOf(c, buckets);
       tail[i * TAIL] = weight(ids[i], c);
-      tail[i * TAIL + 1] = rank(ids[i]);
+      tail[i * TAIL + 1] = rank(ids[i], c);
     }
   }
 
@@ -77,7 +80,7 @@ public final class FrequencyFeatures {
     java.util.Arrays.fill(out, offset, offset + buckets, 0f);
     out[offset + bucketOf(c, buckets)] = 1f;
     out[offset + buckets] = weight(id, c);
-    out[offset + buckets + 1] = rank(id);
+    out[offset + buckets + 1] = rank(id, c);
   }
 
   /** a_id, the h-AML weight. */
@@ -96,9 +99,9 @@ public final class FrequencyFeatures {
     return 1f;
   }
 
-  // 1 - (r - 1) / |V| for the value of rank r = its id in the whole field; OOV ranks last: 0
-  private float rank(int id) {
-    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (vocab.globalId(id) - 1.0) / size);
+  // 1 - (r - 1) / |V| for r the mean id of the values counted c in the whole field; OOV ranks last: 0
+  private float rank(int id, long count) {
+    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (groups.meanRank(count) - 1.0) / size);
   }
 
   /**
@@ -107,6 +110,11 @@ public final class FrequencyFeatures {
    */
   public float inverseFrequency(int id) {
     return (float) (meanCount / Math.max(1, vocab.count(id)));
+  }
+
+  /** The count of row {@code id} (0 for OOV). */
+  public long count(int id) {
+    return vocab.count(id);
   }
 
   public int bucket(int id) {

@@ -2,6 +2,7 @@ package org.amtl.core.layers;
 
 import java.util.Arrays;
 import java.util.List;
+import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.FrequencyFeatures;
 import org.amtl.core.kernels.Softmax;
 
@@ -29,13 +30,22 @@ public final class AmtlMask {
   private final float budgetLambda;
   private final boolean budgetPerRow;
 
+  // a value's frequency features are a function of its count, so the AMLs run once per distinct count of a batch
+  // (a tie group): rows hold a batch's rows, groups its distinct counts
   private int n;
   private int[] ids = new int[0]; // (n) rows of the last forward
-  private int[] hot = new int[0]; // (n) frequency features: the bucket, whose one-hot starts s_i
-  private float[] tail = new float[0]; // (n, 2) the rest of s_i: u_i and the rank
-  private float[] a = new float[0]; // (n) twin weight
-  private float[] z = new float[0]; // (n, d) mixed logits
-  private float[] probs = new float[0]; // (n, d) softmax(z / T)
+  private int[] groupOf = new int[0]; // (n) each row's group
+  private final CountIndex groupIndex = new CountIndex();
+  private int groups;
+  private int[] firstRow = new int[0]; // (groups) a row of each group, whose features stand for the group's
+  private int[] hot = new int[0]; // (groups) frequency features: the bucket, whose one-hot starts s_i
+  private float[] tail = new float[0]; // (groups, 2) the rest of s_i: u_i and the rank
+  private float[] a = new float[0]; // (groups) twin weight
+  private float[] z = new float[0]; // (groups, d) mixed logits
+  private float[] probs = new float[0]; // (groups, d) softmax(z / T)
+  private int[] kept = new int[0]; // (groups) argmax + 1
+  private float[] dmaskSum = new float[0]; // (groups, d) dL/dm summed over a group's rows
+  private float[] shareSum = new float[0]; // (groups) the budget's lookup shares summed likewise
   private float[] dzh = new float[0];
   private float[] dzl = new float[0];
 
@@ -80,53 +90,88 @@ public final class AmtlMask {
   public void forward(int[] ids, int n, float[] mask, boolean training) {
     this.n = n;
     this.ids = ids;
-    if (a.length < n) {
-      a = new float[n];
+    groupRows(ids, n);
+    int g = groups;
+    features.copyOneHotTo(firstRow, g, hot, tail);
+    for (int k = 0; k < g; k++) {
+      a[k] = lAml == null ? 1f : tail[k * FrequencyFeatures.TAIL]; // a_i = u_i
+    }
+    float[] zh = hAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, g);
+    if (lAml == null) {
+      System.arraycopy(zh, 0, z, 0, g * dim);
+    } else {
+      float[] zl = lAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, g); // own buffers: zh stays valid
+      for (int k = 0; k < g; k++) {
+        for (int j = 0; j < dim; j++) {
+          int o = k * dim + j;
+          z[o] = a[k] * zh[o] + (1f - a[k]) * zl[o];
+        }
+      }
+    }
+    Softmax.get().rows(z, g, dim, temperature, probs);
+    for (int k = 0; k < g; k++) {
+      kept[k] = argmax(probs, k * dim, dim) + 1;
+    }
+    boolean hard = ste || !training;
+    for (int i = 0; i < n; i++) {
+      if (hard) {
+        prefixMask(kept[groupOf[i]], mask, i * dim, dim);
+      } else {
+        maskFromSelection(probs, groupOf[i] * dim, dim, mask, i * dim);
+      }
+    }
+  }
+
+  // rows -> groupOf, firstRow, groups: the rows' distinct counts in first-seen order (OOV a group of its own)
+  private void groupRows(int[] ids, int n) {
+    if (groupOf.length < n) {
+      groupOf = new int[n];
+      firstRow = new int[n];
       hot = new int[n];
+      a = new float[n];
+      kept = new int[n];
+      shareSum = new float[n];
       tail = new float[n * FrequencyFeatures.TAIL];
     }
     if (z.length < n * dim) {
       z = new float[n * dim];
       probs = new float[n * dim];
+      dmaskSum = new float[n * dim];
       dzh = new float[n * dim];
       dzl = new float[n * dim];
     }
-    features.copyOneHotTo(ids, n, hot, tail);
+    groupIndex.clear(n);
+    groups = 0;
     for (int i = 0; i < n; i++) {
-      a[i] = lAml == null ? 1f : tail[i * FrequencyFeatures.TAIL]; // a_i = u_i
-    }
-    float[] zh = hAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, n);
-    if (lAml == null) {
-      System.arraycopy(zh, 0, z, 0, n * dim);
-    } else {
-      float[] zl = lAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, n); // own buffers: zh stays valid
-      for (int i = 0; i < n; i++) {
-        for (int j = 0; j < dim; j++) {
-          int o = i * dim + j;
-          z[o] = a[i] * zh[o] + (1f - a[i]) * zl[o];
-        }
+      long key = ids[i] == FieldVocabulary.OOV ? -1 : features.count(ids[i]);
+      int g = groupIndex.putIfAbsent(key, groups);
+      if (g == groups) {
+        firstRow[groups++] = ids[i];
       }
-    }
-    boolean hard = ste || !training;
-    Softmax.get().rows(z, n, dim, temperature, probs);
-    for (int i = 0; i < n; i++) {
-      if (hard) {
-        prefixMask(argmax(probs, i * dim, dim) + 1, mask, i * dim, dim);
-      } else {
-        maskFromSelection(probs, i * dim, dim, mask);
-      }
+      groupOf[i] = g;
     }
   }
 
-  // dmask: (n, d), lookup weights: (n) -> AML parameter gradients
+  // dmask: (n, d), lookup weights: (n) -> AML parameter gradients. The rows of a group share z, so its gradient is
+  // the sum of theirs: dL/dt is linear in dL/dm and the budget, so both are summed first and the softmax backward
+  // runs once per group.
   public void backward(float[] dmask, float[] lookupWeights) {
+    int g = groups;
+    Arrays.fill(dmaskSum, 0, g * dim, 0f);
+    Arrays.fill(shareSum, 0, g, 0f);
     for (int i = 0; i < n; i++) {
-      int o = i * dim;
-      float share = budgetPerRow ? lookupWeights[i] * features.inverseFrequency(ids[i]) : lookupWeights[i];
-      selectionBackward(dmask, probs, o, dim, temperature, budgetLambda * share, dzh); // dz, scaled below
+      int o = groupOf[i] * dim;
       for (int j = 0; j < dim; j++) {
-        dzl[o + j] = (1f - a[i]) * dzh[o + j];
-        dzh[o + j] = a[i] * dzh[o + j];
+        dmaskSum[o + j] += dmask[i * dim + j];
+      }
+      shareSum[groupOf[i]] += budgetPerRow ? lookupWeights[i] * features.inverseFrequency(ids[i]) : lookupWeights[i];
+    }
+    for (int k = 0; k < g; k++) {
+      int o = k * dim;
+      selectionBackward(dmaskSum, probs, o, dim, temperature, budgetLambda * shareSum[k], dzh); // dz, scaled below
+      for (int j = 0; j < dim; j++) {
+        dzl[o + j] = (1f - a[k]) * dzh[o + j];
+        dzh[o + j] = a[k] * dzh[o + j];
       }
     }
     hAml.backward(dzh, false);
@@ -141,7 +186,7 @@ public final class AmtlMask {
    */
   public int[] keptDims() {
     int rows = features.rows();
-    int[] kept = new int[rows];
+    int[] dims = new int[rows];
     int chunk = 1024;
     int[] ids = new int[chunk];
     float[] mask = new float[chunk * dim];
@@ -152,23 +197,37 @@ public final class AmtlMask {
       }
       forward(ids, m, mask, false);
       for (int i = 0; i < m; i++) {
-        kept[start + i] = argmax(probs, i * dim, dim) + 1;
+        dims[start + i] = kept[groupOf[i]];
       }
     }
-    return kept;
+    return dims;
   }
 
-  /** Softmax selection probabilities of the last forward, (n, d); for tests and diagnostics. */
+  /** Softmax selection probabilities of the last forward's rows, (n, d); for tests and diagnostics. */
   float[] probabilities() {
-    return probs;
+    float[] rows = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(probs, groupOf[i] * dim, rows, i * dim, dim);
+    }
+    return rows;
+  }
+
+  /** Number of groups (distinct counts) in the last forward: the rows the AMLs ran on; for tests. */
+  int groups() {
+    return groups;
   }
 
   // t: (d) at off -> mask: (d), m_j = sum_{l >= j} t_l
   public static void maskFromSelection(float[] t, int off, int d, float[] mask) {
+    maskFromSelection(t, off, d, mask, off);
+  }
+
+  // t: (d) at off -> mask: (d) at maskOff
+  static void maskFromSelection(float[] t, int off, int d, float[] mask, int maskOff) {
     float acc = 0f;
     for (int j = d - 1; j >= 0; j--) {
       acc += t[off + j];
-      mask[off + j] = acc;
+      mask[maskOff + j] = acc;
     }
   }
 
@@ -204,5 +263,37 @@ public final class AmtlMask {
       }
     }
     return best;
+  }
+
+  /** Open addressing from a count to its group, cleared per batch; keys are counts or -1, never Long.MIN_VALUE. */
+  private static final class CountIndex {
+    private static final long EMPTY = Long.MIN_VALUE;
+    private long[] keys = new long[0];
+    private int[] values = new int[0];
+    private int mask;
+
+    void clear(int n) {
+      int capacity = Integer.highestOneBit(Math.max(4, n) * 2 - 1) << 1; // a power of two of at least 2n
+      if (keys.length < capacity) {
+        keys = new long[capacity];
+        values = new int[capacity];
+      }
+      mask = capacity - 1;
+      Arrays.fill(keys, 0, capacity, EMPTY);
+    }
+
+    // the value of key, or value after storing it when key was absent
+    int putIfAbsent(long key, int value) {
+      int slot = (int) (key * 0x9E3779B97F4A7C15L >>> 40) & mask;
+      while (keys[slot] != EMPTY) {
+        if (keys[slot] == key) {
+          return values[slot];
+        }
+        slot = (slot + 1) & mask;
+      }
+      keys[slot] = key;
+      values[slot] = value;
+      return value;
+    }
   }
 }

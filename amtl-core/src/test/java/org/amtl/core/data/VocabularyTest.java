@@ -49,6 +49,30 @@ class VocabularyTest {
     assertEquals(23, FrequencyFeatures.bucketOf(1L << 40, 24)); // capped
   }
 
+  /** A tie group shares its mean rank, in a whole field and in a slice of it (built from the field's statistics). */
+  @Test
+  void equalCountsShareTheirTieGroupsMeanRank() {
+    FieldVocabulary v = FieldVocabulary.fromCounts("f", Map.of("x", 5L, "y", 5L, "z", 5L, "w", 2L, "u", 9L), 1);
+    // rows: u 9 (id 1), x y z 5 (ids 2-4, mean rank 3), w 2 (id 5)
+    FrequencyFeatures ff = FrequencyFeatures.of(v, 24);
+    float[] s = new float[26];
+    float[] expected = {1f, 1 - 2 / 5f, 1 - 2 / 5f, 1 - 2 / 5f, 1 - 4 / 5f};
+    for (int id = 1; id <= 5; id++) {
+      ff.copyTo(id, s, 0);
+      assertEquals(expected[id - 1], s[25], 1e-6, "rank of row " + id);
+    }
+    FieldVocabulary slice = FieldVocabulary.sliceOf("f", new int[] {0, 3, 5}, new long[] {0, 5, 2}, v.stats());
+    FrequencyFeatures sliced = FrequencyFeatures.of(slice, 24);
+    float[] whole = new float[26];
+    for (int[] pair : new int[][] {{1, 3}, {2, 5}}) { // slice row, whole-field row
+      sliced.copyTo(pair[0], s, 0);
+      ff.copyTo(pair[1], whole, 0);
+      assertArrayEquals(whole, s, "slice row " + pair[0]);
+    }
+    assertEquals("[9:1, 5:4, 2:5]", v.stats().groups().toString());
+    assertEquals(v.stats().groups(), org.amtl.core.data.CountGroups.of(new long[] {2, 9, 5}, new long[] {1, 1, 3}));
+  }
+
   private static Vocabulary roundTrip(Vocabulary v) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     v.write(new DataOutputStream(b));

@@ -26,9 +26,14 @@ class LayerGradientTest {
   static final int[] IDS = {1, 3, 1, 0, 2};
 
   static FieldVocabulary vocab() {
+    return vocab(40);
+  }
+
+  /** Rows: OOV 0, a 900, b {@code countOfB}, c 3; with countOfB = 3, b and c are one tie group. */
+  static FieldVocabulary vocab(long countOfB) {
     Map<String, Long> counts = new HashMap<>();
     counts.put("a", 900L);
-    counts.put("b", 40L);
+    counts.put("b", countOfB);
     counts.put("c", 3L);
     return FieldVocabulary.fromCounts("f", counts, 1);
   }
@@ -155,7 +160,12 @@ class LayerGradientTest {
   }
 
   static AmtlMask mask(DenseParams p, boolean twins, boolean ste, double budget, boolean perRow) {
-    return new AmtlMask(p, "f", FrequencyFeatures.of(vocab(), 24), D,
+    return mask(vocab(), p, twins, ste, budget, perRow);
+  }
+
+  static AmtlMask mask(FieldVocabulary vocab, DenseParams p, boolean twins, boolean ste, double budget,
+      boolean perRow) {
+    return new AmtlMask(p, "f", FrequencyFeatures.of(vocab, 24), D,
         new AmtlMask.Settings(6, twins, ste, 0.7, budget, perRow, 0));
   }
 
@@ -171,33 +181,41 @@ class LayerGradientTest {
     }
   }
 
-  /** Soft mode: the mask is a smooth function of both AMLs, so every tensor is checked against differences. */
+  /**
+   * Soft mode: the mask is a smooth function of both AMLs, so every tensor is checked against differences; with
+   * distinct counts and with two rows in one tie group (the AMLs then run once for both, and the group's gradient
+   * is the sum of its rows').
+   */
   @Test
   void amtlEmbeddingSoftPathAllTensors() {
-    for (boolean twins : new boolean[] {true, false}) {
-      for (double budget : new double[] {0.0, 0.3}) {
-        for (boolean perRow : new boolean[] {false, true}) {
-          DenseParams p = new DenseParams(23);
-          AmtlEmbedding emb = new AmtlEmbedding(new EmbeddingTable("amtl.emb", 4, D, 0.5, 7),
-              mask(p, twins, false, budget, perRow));
-          // the budget term lambda * sum over lookups of E[k] / B (per row: each lookup weighted by mean count /
-          // count), recomputed from the soft selection
-          checkFieldEmbedding("AMTL soft path, twins=" + twins + ", budget=" + budget + ", per row=" + perRow, emb,
-              p, 9, () -> budget * expectedDimPerLookup(emb.mask(), perRow));
+    for (long countOfB : new long[] {40, 3}) {
+      FieldVocabulary vocab = vocab(countOfB);
+      for (boolean twins : new boolean[] {true, false}) {
+        for (double budget : new double[] {0.0, 0.3}) {
+          for (boolean perRow : new boolean[] {false, true}) {
+            DenseParams p = new DenseParams(23);
+            AmtlEmbedding emb = new AmtlEmbedding(new EmbeddingTable("amtl.emb", 4, D, 0.5, 7),
+                mask(vocab, p, twins, false, budget, perRow));
+            // the budget term lambda * sum over lookups of E[k] / B (per row: each lookup weighted by mean count /
+            // count), recomputed from the soft selection
+            checkFieldEmbedding("AMTL soft path, count of b=" + countOfB + ", twins=" + twins + ", budget="
+                + budget + ", per row=" + perRow, emb, p, 9,
+                () -> budget * expectedDimPerLookup(emb.mask(), vocab, perRow));
+          }
         }
       }
     }
   }
 
   /** mean over the batch of sum over each bag's lookups (weight 1/len) of E[k] = sum_l (l + 1) p_l. */
-  static double expectedDimPerLookup(AmtlMask mask, boolean perRow) {
+  static double expectedDimPerLookup(AmtlMask mask, FieldVocabulary vocab, boolean perRow) {
     // unique ids in first-seen order of IDS: 1, 3, 0, 2; lookup weights: id1 2/3, id3 1/3, id0 1/2, id2 1/2
     double[] weights = {2.0 / 3, 1.0 / 3, 0.5, 0.5};
-    if (perRow) { // rows: OOV 0, a 900, b 40, c 3; mean count 943 / 4
-      double mean = 943.0 / 4;
-      double[] counts = {900, 3, 1, 40}; // ids 1, 3, 0 (count 0, taken as 1), 2
+    if (perRow) { // each weighted by mean count / count (a count of 0, OOV's, taken as 1)
+      int[] unique = {1, 3, 0, 2};
+      double mean = (vocab.count(1) + vocab.count(2) + vocab.count(3)) / 4.0;
       for (int i = 0; i < 4; i++) {
-        weights[i] *= mean / counts[i];
+        weights[i] *= mean / Math.max(1, vocab.count(unique[i]));
       }
     }
     float[] probs = mask.probabilities();

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.amtl.core.data.CountGroups;
 import org.amtl.core.data.FieldStats;
 import org.amtl.core.data.FieldVocabulary;
 import org.apache.spark.api.java.JavaRDD;
@@ -58,9 +59,9 @@ public final class VocabularyIds {
   }
 
   /**
-   * Each field's statistics (rows with OOV, smallest, largest and total count) from {@code counts}, rows (f, v,
-   * count) as {@link FrequencyStage#counts} gives them, by one aggregation. Fails naming the field when one would
-   * reach 2^31 rows.
+   * Each field's statistics (rows with OOV, smallest, largest and total count, tie groups) from {@code counts},
+   * rows (f, v, count) as {@link FrequencyStage#counts} gives them, by two aggregations: the driver receives one
+   * row per field and one per distinct count of a field. Fails naming the field when one would reach 2^31 rows.
    */
   public static List<FieldStats> stats(Dataset<Row> counts, List<String> fieldNames) {
     int fields = fieldNames.size();
@@ -70,13 +71,24 @@ public final class VocabularyIds {
       distinct[r.getInt(0)] = r.getLong(1);
       countStats[r.getInt(0)] = new long[] {r.getLong(2), r.getLong(3), r.getLong(4)};
     }
+    List<List<long[]>> groups = new ArrayList<>();
+    for (int f = 0; f < fields; f++) {
+      groups.add(new ArrayList<>());
+    }
+    for (Row r : counts.groupBy("f", "count").agg(count(lit(1))).collectAsList()) {
+      groups.get(r.getInt(0)).add(new long[] {r.getLong(1), r.getLong(2)});
+    }
     List<FieldStats> stats = new ArrayList<>();
     for (int f = 0; f < fields; f++) {
       if (distinct[f] + 1 > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("field '" + fieldNames.get(f) + "': " + distinct[f]
             + " values reach the limit of 2^31 - 2 rows of one field");
       }
-      stats.add(new FieldStats((int) distinct[f] + 1, countStats[f][0], countStats[f][1], countStats[f][2]));
+      List<long[]> g = groups.get(f);
+      CountGroups tieGroups = CountGroups.of(g.stream().mapToLong(x -> x[0]).toArray(),
+          g.stream().mapToLong(x -> x[1]).toArray());
+      stats.add(new FieldStats((int) distinct[f] + 1, countStats[f][0], countStats[f][1], countStats[f][2],
+          tieGroups));
     }
     return List.copyOf(stats);
   }

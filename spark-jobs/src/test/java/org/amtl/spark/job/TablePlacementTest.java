@@ -22,7 +22,13 @@ class TablePlacementTest extends LocalSparkTest {
   private static final List<String> NAMES = List.of("user", "item");
 
   private static List<FieldStats> sizes(int user, int item) {
-    return List.of(new FieldStats(user, 1, 1000, 10L * user), new FieldStats(item, 1, 1000, 10L * item));
+    return List.of(stats(user), stats(item));
+  }
+
+  // placement reads the rows alone: every value counted 10
+  private static FieldStats stats(int rows) {
+    return new FieldStats(rows, 10, 10, 10L * (rows - 1),
+        org.amtl.core.data.CountGroups.of(new long[] {10}, new long[] {rows - 1}));
   }
 
   @Test
