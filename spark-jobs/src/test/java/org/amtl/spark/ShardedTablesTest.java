@@ -36,6 +36,8 @@ class ShardedTablesTest extends LocalSparkTest {
         // DeepFM's runs also save checkpoints (the sharded rows then continue from the saved files)
         .with(Keys.CHECKPOINT_INTERVAL, head == HeadType.DEEPFM ? 3 : 0)
         .with(Keys.EVAL_PER_ROUND, head == HeadType.DEEPFM)
+        // a storage target, steered on the driver from the AMLs and the fields' statistics in both modes
+        .with(Keys.BUDGET_TARGET_RATIO, embedding == EmbeddingVariant.AMTL && head == HeadType.DEEPFM ? 0.3 : 0)
         .with(Keys.OUTPUT_PATH, out.toAbsolutePath().toString()).with(Keys.OUTPUT_RUN_ID, runId);
   }
 
@@ -47,6 +49,10 @@ class ShardedTablesTest extends LocalSparkTest {
         .with(Keys.TABLES, Keys.TableMode.BROADCAST));
     JsonNode expected = withoutMode(out.resolve("broadcast"));
     assertTrue(expected.path("fields").get(0).path("parts").asInt() > 2, "a field spans several parts");
+    if (embedding == EmbeddingVariant.AMTL && head == HeadType.DEEPFM) {
+      assertEquals(0.3, expected.path("storage").path("target").asDouble());
+      assertEquals(0.3, expected.path("storage").path("ratio").asDouble(), 0.02, "storage landed on the target");
+    }
     for (int shards : new int[] {1, 3, 7}) {
       String run = "sharded-" + shards;
       TrainJob.Summary sharded = TrainJob.run(spark, job(out, run, embedding, head)

@@ -86,6 +86,11 @@ public final class AmtlConfig {
             + " is larger than " + Keys.DIM.name() + " = " + dim + " (expected candidates <= d)");
       }
     }
+    if (get(Keys.BUDGET_TARGET_RATIO) > 0 && get(Keys.EMBEDDING) != org.amtl.core.model.EmbeddingVariant.AMTL) {
+      throw new IllegalArgumentException("config key '" + Keys.BUDGET_TARGET_RATIO.name() + "' = "
+          + get(Keys.BUDGET_TARGET_RATIO) + " steers AMTL masks, but " + Keys.EMBEDDING.name() + " = "
+          + get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT) + " (expected amtl, or the target 0)");
+    }
     if (get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME
         && (get(Keys.SPLIT_TIME_COLUMN).isEmpty() || get(Keys.SPLIT_TIME_CUTOFF).isEmpty())) {
       throw new IllegalArgumentException("config key '" + Keys.SPLIT_MODE.name() + "' = time needs '"

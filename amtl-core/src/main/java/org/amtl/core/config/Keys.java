@@ -57,6 +57,12 @@ public final class Keys {
       BudgetUnit.LOOKUP, "What the storage penalty averages over: lookup (lambda * E[k] per lookup, so frequent values' "
           + "dims cost more) or row (each lookup weighted by mean count / count, so in expectation lambda * mean over "
           + "rows of E[k]: the table's storage)."));
+  public static final ConfigKey<Double> BUDGET_TARGET_RATIO = add(doubleKey("amtl.budget.targetRatio", 0.0,
+      "The storage ratio to land on (kept floats over fixed-size floats, every field and OOV row counted), e.g. 0.25; "
+          + "0 (default) leaves storage where training puts it. Before training and after every round the driver "
+          + "sets a price on each kept dim (lowering the mask logit of 'keep l dims' by price * l) so that storage "
+          + "comes as close to the target as the tie groups allow (values of one count keep equal dims); the "
+          + "manifest records target and result. Needs model.embedding=amtl.", 0, false, 1));
   public static final ConfigKey<Double> INIT_FULL_DIM_BIAS = add(doubleKey("amtl.init.fullDimBias", 0.0,
       "Start value of the AMLs' output bias at the last position ('keep all d dims'); other positions start at 0. "
           + "0 (default): the selection starts from the random initialisation; > 0 starts values at full size, as "

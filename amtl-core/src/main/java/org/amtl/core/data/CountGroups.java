@@ -73,6 +73,16 @@ public final class CountGroups implements java.io.Serializable {
     return counts.length;
   }
 
+  /** The count of group {@code g} (groups in row order: count descending). */
+  public long count(int g) {
+    return counts[g];
+  }
+
+  /** Number of values (rows) in group {@code g}. */
+  public int rows(int g) {
+    return lastIds[g] - (g == 0 ? 0 : lastIds[g - 1]);
+  }
+
   /**
    * The mean row id of the values with this count, (first + last) / 2; fails on a count no value of the field
    * holds.

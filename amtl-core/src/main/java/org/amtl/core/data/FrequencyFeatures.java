@@ -67,30 +67,43 @@ public final class FrequencyFeatures {
    */
   public void copyOneHotTo(int[] ids, int n, int[] hot, float[] tail) {
     for (int i = 0; i < n; i++) {
-      long c = vocab.count(ids[i]);
-      hot[i] = bucketOf(c, buckets);
-      tail[i * TAIL] = weight(ids[i], c);
-      tail[i * TAIL + 1] = rank(ids[i], c);
+      copyOneHotOfCount(vocab.count(ids[i]), ids[i] == FieldVocabulary.OOV, i, hot, tail);
     }
+  }
+
+  /**
+   * s of a value counted {@code count} (of the OOV row when {@code oov}) in the sparse form, as entry {@code i} of
+   * {@code hot} and {@code tail}: the features are a function of the count, so this needs no row.
+   */
+  public void copyOneHotOfCount(long count, boolean oov, int i, int[] hot, float[] tail) {
+    hot[i] = bucketOf(count, buckets);
+    tail[i * TAIL] = weight(oov, count);
+    tail[i * TAIL + 1] = rank(oov, count);
+  }
+
+  /** The whole field's tie groups (its distinct counts). */
+  public CountGroups groups() {
+    return groups;
   }
 
   /** Copies s_{id} into {@code out} at {@code offset}. */
   public void copyTo(int id, float[] out, int offset) {
     long c = vocab.count(id);
+    boolean oov = id == FieldVocabulary.OOV;
     java.util.Arrays.fill(out, offset, offset + buckets, 0f);
     out[offset + bucketOf(c, buckets)] = 1f;
-    out[offset + buckets] = weight(id, c);
-    out[offset + buckets + 1] = rank(id, c);
+    out[offset + buckets] = weight(oov, c);
+    out[offset + buckets + 1] = rank(oov, c);
   }
 
   /** a_id, the h-AML weight. */
   public float weight(int id) {
-    return weight(id, vocab.count(id));
+    return weight(id == FieldVocabulary.OOV, vocab.count(id));
   }
 
-  // u_id: min-max of log(1 + c) over the in-vocabulary values, clamped to [0, 1]; OOV 0, a one-count field 1
-  private float weight(int id, long count) {
-    if (id == FieldVocabulary.OOV) {
+  // u: min-max of log(1 + c) over the in-vocabulary values, clamped to [0, 1]; OOV 0, a one-count field 1
+  private float weight(boolean oov, long count) {
+    if (oov) {
       return 0f;
     }
     if (logMax > logMin) {
@@ -100,8 +113,8 @@ public final class FrequencyFeatures {
   }
 
   // 1 - (r - 1) / |V| for r the mean id of the values counted c in the whole field; OOV ranks last: 0
-  private float rank(int id, long count) {
-    return (float) (id == FieldVocabulary.OOV ? 0 : 1.0 - (groups.meanRank(count) - 1.0) / size);
+  private float rank(boolean oov, long count) {
+    return (float) (oov ? 0 : 1.0 - (groups.meanRank(count) - 1.0) / size);
   }
 
   /**

@@ -22,6 +22,7 @@ import org.amtl.core.kernels.Softmax;
  */
 public final class AmtlMask {
   private final int dim;
+  private final DenseParams params;
   private final FrequencyFeatures features;
   private final Mlp hAml;
   private final Mlp lAml; // null for a single AML
@@ -64,6 +65,7 @@ public final class AmtlMask {
 
   public AmtlMask(DenseParams params, String name, FrequencyFeatures features, int dim, Settings settings) {
     this.dim = dim;
+    this.params = params;
     this.features = features;
     this.hAml = new Mlp(params, name + ".hAML", features.width(), settings.hidden(), dim);
     this.lAml = settings.twins() ? new Mlp(params, name + ".lAML", features.width(), settings.hidden(), dim) : null;
@@ -201,6 +203,80 @@ public final class AmtlMask {
       }
     }
     return dims;
+  }
+
+  /**
+   * The logits z of every tie group of the whole field and of the OOV row, without any row: the features are a
+   * function of the count, so this is what every row of the field would get, from the field's statistics alone (a
+   * model over a slice of the field, as a sharded run's driver holds, gives the same). Runs the AMLs, so call it
+   * outside a forward/backward pair.
+   */
+  public GroupLogits groupLogits() {
+    org.amtl.core.data.CountGroups g = features.groups();
+    int m = g.size() + 1;
+    int[] groupHot = new int[m];
+    float[] groupTail = new float[m * FrequencyFeatures.TAIL];
+    long[] rows = new long[m];
+    for (int k = 0; k < g.size(); k++) {
+      features.copyOneHotOfCount(g.count(k), false, k, groupHot, groupTail);
+      rows[k] = g.rows(k);
+    }
+    features.copyOneHotOfCount(0, true, g.size(), groupHot, groupTail);
+    rows[g.size()] = 1;
+    float[] logits = new float[m * dim];
+    float[] zh = hAml.forwardOneHot(groupHot, groupTail, FrequencyFeatures.TAIL, m);
+    if (lAml == null) {
+      System.arraycopy(zh, 0, logits, 0, m * dim);
+    } else {
+      float[] zl = lAml.forwardOneHot(groupHot, groupTail, FrequencyFeatures.TAIL, m);
+      for (int k = 0; k < m; k++) {
+        float ak = groupTail[k * FrequencyFeatures.TAIL];
+        for (int j = 0; j < dim; j++) {
+          logits[k * dim + j] = ak * zh[k * dim + j] + (1f - ak) * zl[k * dim + j];
+        }
+      }
+    }
+    return new GroupLogits(dim, logits, rows);
+  }
+
+  /** The logits (groups, d) of a field's tie groups and the OOV row (last), and how many rows each stands for. */
+  public record GroupLogits(int dim, float[] logits, long[] rows) {
+    /** The dims group {@code g} keeps when every logit of position l is lowered by price * (l + 1). */
+    public int kept(int g, double price) {
+      int best = 0;
+      double max = logits[g * dim] - price;
+      for (int l = 1; l < dim; l++) {
+        double v = logits[g * dim + l] - price * (l + 1);
+        if (v > max) {
+          best = l;
+          max = v;
+        }
+      }
+      return best + 1;
+    }
+
+    /** The floats the field keeps at that price: sum over groups of rows x kept dims. */
+    public long keptFloats(double price) {
+      long kept = 0;
+      for (int g = 0; g < rows.length; g++) {
+        kept += rows[g] * kept(g, price);
+      }
+      return kept;
+    }
+  }
+
+  /**
+   * Lowers the logit of "keep l + 1 dims" by price * (l + 1) for every value, through the output bias of each AML:
+   * z = a hAML + (1 - a) lAML moves by the same amount as both do. A price on storage that the model carries, so
+   * every later forward, the published table and the scorer see it without a new parameter.
+   */
+  public void addPrice(double price) {
+    for (Mlp aml : lAml == null ? List.of(hAml) : List.of(hAml, lAml)) {
+      DenseParams.Tensor bias = aml.layers().get(aml.layers().size() - 1).bias();
+      for (int l = 0; l < dim; l++) {
+        params.values()[bias.offset() + l] -= (float) (price * (l + 1));
+      }
+    }
   }
 
   /** Softmax selection probabilities of the last forward's rows, (n, d); for tests and diagnostics. */

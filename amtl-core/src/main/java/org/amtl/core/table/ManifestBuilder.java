@@ -57,8 +57,11 @@ public final class ManifestBuilder {
         }
       }
     }
-    m.putObject("storage")
-        .put("keptFloats", storage.totalKept())
+    ObjectNode storageNode = m.putObject("storage");
+    if (config.getDouble(Keys.BUDGET_TARGET_RATIO) > 0) { // what the user asked for, beside the ratio it gave
+      storageNode.put("target", config.getDouble(Keys.BUDGET_TARGET_RATIO));
+    }
+    storageNode.put("keptFloats", storage.totalKept())
         .put("fixedFloats", storage.totalFixed())
         .put("ratio", storage.ratio())
         // floats, plus one byte of dim per row where dims vary (not for fixed-size tables)

@@ -71,6 +71,19 @@ public final class TrainStage {
     return trained;
   }
 
+  /**
+   * With amtl.budget.targetRatio set, moves the model (the whole model, or a sharded run's dense part: the price
+   * needs the fields' statistics and the AMLs alone) to the storage step closest to the target, and logs it.
+   */
+  static void steerStorage(CtrModel model, AmtlConfig config, String when) {
+    double target = config.getDouble(Keys.BUDGET_TARGET_RATIO);
+    if (target > 0) {
+      org.amtl.core.model.StorageTarget.Steer steer = org.amtl.core.model.StorageTarget.steer(model, target);
+      LOG.info(String.format(Locale.ROOT, "storage target %.1f%% %s: %.2f%% -> %.2f%% (price %+.5f per kept dim)",
+          100 * target, when, 100 * steer.before(), 100 * steer.after(), steer.price()));
+    }
+  }
+
   private static Trained train(JavaSparkContext sc, CtrModel model, JavaRDD<ExampleBlock> train,
       long[] perPartition, Broadcast<Vocabulary> counts, AmtlConfig config, Checkpoints checkpoints,
       ModelExchange exchange, AfterRound afterRound, StageTimer timer) throws IOException {
@@ -92,6 +105,9 @@ public final class TrainStage {
     }
     int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
+    if (first == 0) {
+      steerStorage(model, config, "before training");
+    }
     ModelExchange.Published state = exchange.publish(model, first);
     timer.done("train: set up (model, resume, first state written)");
     EvalStage.Result lastEvaluation = null;
@@ -110,6 +126,7 @@ public final class TrainStage {
       if (averaged.average() != null) {
         model.load(averaged.average());
       }
+      steerStorage(model, config, "after round " + (r + 1));
       exchange.endRound(r);
       long averagedAt = System.nanoTime();
       timer.add("train: average", (averagedAt - tasksDone) / 1e9);

@@ -1,0 +1,77 @@
+package org.amtl.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.amtl.core.config.AmtlConfig;
+import org.amtl.core.config.Keys;
+import org.amtl.core.data.SyntheticClickLog;
+import org.amtl.core.data.Vocabulary;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A storage target moves a model's storage, as the table would count it row by row, to within the step the tie
+ * groups allow, from the fields' statistics alone (a model over the OOV rows gets the same price as the whole
+ * model), and the same on every rerun.
+ */
+class StorageTargetTest {
+  private static final SyntheticClickLog LOG = new SyntheticClickLog(3, 400, 1.1, 8, 3.0, 5);
+  private static final Vocabulary VOCAB = SyntheticClickLog.vocabulary(LOG.generate(4_000, 5, "train"), LOG.fields(),
+      2);
+
+  private static AmtlConfig config(long seed) {
+    return AmtlConfig.defaults().with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.DIM, 8)
+        .with(Keys.HIDDEN, new int[] {16}).with(Keys.SEED, seed);
+  }
+
+  @Test
+  void storageLandsOnTheTargetForAnyStart() {
+    for (double target : new double[] {0.15, 0.25, 0.5, 0.75}) {
+      for (long seed = 1; seed <= 3; seed++) {
+        CtrModel model = new CtrModel(config(seed), VOCAB.countsOnly());
+        StorageTarget.Steer steer = StorageTarget.steer(model, target);
+        double counted = model.storage().ratio(); // row by row, as the published table counts it
+        assertEquals(steer.after(), counted, 1e-12, "the groups' ratio is the rows' ratio");
+        assertEquals(target, counted, 0.02, "target " + target + ", seed " + seed + " (started at "
+            + steer.before() + ")");
+        assertEquals(0.0, StorageTarget.steer(model, target).price(), "on the step already: left alone");
+        if (Math.abs(steer.before() - target) > 0.05) {
+          assertTrue(steer.price() != 0, "moved from " + steer.before());
+        }
+      }
+    }
+  }
+
+  /** One dim a row is the least a table can keep: a target below 1/d lands there. */
+  @Test
+  void aTargetBelowOneDimARowKeepsOneDim() {
+    CtrModel model = new CtrModel(config(1), VOCAB.countsOnly());
+    StorageTarget.steer(model, 0.05);
+    assertEquals(1.0 / 8, model.storage().ratio(), 1e-12);
+  }
+
+  @Test
+  void theDriversDensePartGetsTheSamePriceAndRerunsTheSameBits() {
+    CtrModel whole = new CtrModel(config(4), VOCAB.countsOnly());
+    CtrModel again = new CtrModel(config(4), VOCAB.countsOnly());
+    int[][] oovRows = new int[VOCAB.numFields()][];
+    java.util.Arrays.setAll(oovRows, f -> new int[] {0});
+    CtrModel dense = new CtrModel(config(4), VOCAB.countsOnly().slice(oovRows)); // as a sharded run's driver
+    StorageTarget.Steer a = StorageTarget.steer(whole, 0.3);
+    StorageTarget.Steer b = StorageTarget.steer(again, 0.3);
+    StorageTarget.Steer c = StorageTarget.steer(dense, 0.3);
+    assertEquals(a, b);
+    assertEquals(a, c);
+    assertArrayEquals(whole.params().values(), again.params().values());
+    assertArrayEquals(whole.params().values(), dense.params().values());
+  }
+
+  @Test
+  void aTargetNeedsAmtl() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(1)
+        .with(Keys.EMBEDDING, EmbeddingVariant.FBE).with(Keys.BUDGET_TARGET_RATIO, 0.25).validate());
+    assertTrue(e.getMessage().contains("amtl.budget.targetRatio"), e.getMessage());
+  }
+}
