@@ -45,7 +45,7 @@ public final class ShardedScale {
     SparkSession spark = JobSession.session("amtl-sharded-scale");
     ShuffleByJob shuffles = new ShuffleByJob();
     spark.sparkContext().addSparkListener(shuffles);
-    DriverHeap driver = new DriverHeap(shuffles);
+    DriverHeap driver = new DriverHeap(shuffles, spark.sparkContext());
     driver.start();
     try {
       long deadline = System.nanoTime() + 120_000_000_000L; // executors register a few seconds after start
@@ -137,6 +137,21 @@ public final class ShardedScale {
           String.join(", ", round.stream().map(m -> String.format(Locale.ROOT, "%.1f MB in %,d records", m.bytes()
               / 1e6, m.records())).toList()));
     }
+    ShuffleByJob.TaskTime rounds = new ShuffleByJob.TaskTime(0, 0, 0, 0, 0);
+    for (int r = 0; r < s.rounds().size(); r++) {
+      rounds = rounds.plus(shuffles.timeOf(String.format(Locale.ROOT,
+          "AMTL train round %d/%d (epoch 1, sharded tables)", r + 1, s.rounds().size())));
+    }
+    double perRow = 1e3 / s.trainRows(); // milliseconds to microseconds per row
+    System.out.printf(Locale.ROOT, "  the rounds' tasks per training row (summed over %d tasks, every executor): run "
+        + "%.1f us, CPU %.1f us, GC %.1f us, shuffle fetch wait %.1f us%n", rounds.tasks(),
+        rounds.runMillis() * perRow, rounds.cpuNanos() / 1e6 * perRow, rounds.gcMillis() * perRow,
+        rounds.fetchWaitMillis() * perRow);
+    shuffles.stagesOf(String.format(Locale.ROOT, "AMTL train round %d/%d (epoch 1, sharded tables)",
+        Math.min(2, s.rounds().size()), s.rounds().size()))
+        .forEach(line -> System.out.println("    round 2 stage " + line));
+    System.out.printf(Locale.ROOT, "  cached blocks at the peak: %.0f MB in memory, %.0f MB on disk%n",
+        driver.peakCachedMemory(start, end) / 1e6, driver.peakCachedDisk(start, end) / 1e6);
     DriverHeap.Sample top = driver.peak(start, end);
     System.out.printf(Locale.ROOT, "  peak live heap: driver %.0f MB (idle before the run %.0f MB; float[] %.0f MB, "
         + "byte[] %.0f MB, long[] %.0f MB; largest other classes: %s; during '%s')%n", top.live().total() / 1e6,
@@ -185,6 +200,17 @@ public final class ShardedScale {
   static final class ShuffleByJob extends SparkListener {
     record Moved(int stage, long bytes, long records) {}
 
+    /** Task time summed over a job description's stages: run, CPU, garbage collection and shuffle fetch wait. */
+    record TaskTime(long runMillis, long cpuNanos, long gcMillis, long fetchWaitMillis, int tasks) {
+      TaskTime plus(TaskTime o) {
+        return new TaskTime(runMillis + o.runMillis, cpuNanos + o.cpuNanos, gcMillis + o.gcMillis,
+            fetchWaitMillis + o.fetchWaitMillis, tasks + o.tasks);
+      }
+    }
+
+    private final Map<String, TaskTime> taskTime = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> stageTimes = new ConcurrentHashMap<>();
+
     private final Map<Integer, String> stageDescription = new ConcurrentHashMap<>();
     private final Map<String, List<Moved>> moved = new ConcurrentHashMap<>();
     private volatile String lastStarted = "";
@@ -207,6 +233,14 @@ public final class ShardedScale {
       if (description == null || info.taskMetrics() == null) {
         return;
       }
+      org.apache.spark.executor.TaskMetrics m = info.taskMetrics();
+      TaskTime t = new TaskTime(m.executorRunTime(), m.executorCpuTime(), m.jvmGCTime(),
+          m.shuffleReadMetrics().fetchWaitTime(), info.numTasks());
+      taskTime.merge(description, t, TaskTime::plus);
+      stageTimes.computeIfAbsent(description, d -> java.util.Collections.synchronizedList(new ArrayList<>()))
+          .add(String.format(Locale.ROOT, "%s: %d tasks, run %.1f s, CPU %.1f s, GC %.1f s, input %.0f MB, spilled "
+              + "%.0f MB", info.name(), t.tasks(), t.runMillis() / 1e3, t.cpuNanos() / 1e9, t.gcMillis() / 1e3,
+              m.inputMetrics().bytesRead() / 1e6, m.diskBytesSpilled() / 1e6));
       long bytes = info.taskMetrics().shuffleWriteMetrics().bytesWritten();
       if (bytes > 0) {
         moved.computeIfAbsent(description, d -> java.util.Collections.synchronizedList(new ArrayList<>()))
@@ -223,8 +257,18 @@ public final class ShardedScale {
       return moved.getOrDefault(description, List.of());
     }
 
+    List<String> stagesOf(String description) {
+      return stageTimes.getOrDefault(description, List.of());
+    }
+
+    TaskTime timeOf(String description) {
+      return taskTime.getOrDefault(description, new TaskTime(0, 0, 0, 0, 0));
+    }
+
     void clear() {
       moved.clear();
+      taskTime.clear();
+      stageTimes.clear();
     }
   }
 
@@ -233,21 +277,30 @@ public final class ShardedScale {
    * running (its description, as the listener last saw one start).
    */
   static final class DriverHeap extends Thread {
-    record Sample(long millis, LiveObjects live, String job) {}
+    record Sample(long millis, LiveObjects live, String job, long cachedMemory, long cachedDisk) {}
 
     private final List<Sample> samples = java.util.Collections.synchronizedList(new ArrayList<>());
     private final ShuffleByJob jobs;
 
-    DriverHeap(ShuffleByJob jobs) {
+    private final org.apache.spark.SparkContext sc;
+
+    DriverHeap(ShuffleByJob jobs, org.apache.spark.SparkContext sc) {
       super("driver-live-heap");
       this.jobs = jobs;
+      this.sc = sc;
       setDaemon(true);
     }
 
     @Override
     public void run() {
       while (!isInterrupted()) {
-        samples.add(new Sample(System.currentTimeMillis(), LiveObjects.take(), jobs.lastStarted()));
+        long memory = 0;
+        long disk = 0;
+        for (org.apache.spark.storage.RDDInfo rdd : sc.getRDDStorageInfo()) {
+          memory += rdd.memSize();
+          disk += rdd.diskSize();
+        }
+        samples.add(new Sample(System.currentTimeMillis(), LiveObjects.take(), jobs.lastStarted(), memory, disk));
         try {
           Thread.sleep(3000);
         } catch (InterruptedException e) {
@@ -261,6 +314,20 @@ public final class ShardedScale {
       synchronized (samples) {
         return samples.stream().filter(s -> s.millis() >= from && s.millis() <= to)
             .max(java.util.Comparator.comparingLong(s -> s.live().total())).orElse(null);
+      }
+    }
+
+    long peakCachedMemory(long from, long to) {
+      synchronized (samples) {
+        return samples.stream().filter(s -> s.millis() >= from && s.millis() <= to).mapToLong(Sample::cachedMemory)
+            .max().orElse(-1);
+      }
+    }
+
+    long peakCachedDisk(long from, long to) {
+      synchronized (samples) {
+        return samples.stream().filter(s -> s.millis() >= from && s.millis() <= to).mapToLong(Sample::cachedDisk)
+            .max().orElse(-1);
       }
     }
 
