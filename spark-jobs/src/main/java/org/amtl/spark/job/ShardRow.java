@@ -16,19 +16,23 @@ record ShardRow(long key, long count, float[] record) {
     writeFloats(r.record, out);
   }
 
-  /** A record's length, then its floats. */
+  /**
+   * A record's length, then its floats (big-endian, the bytes {@code writeFloat} gives each) in one write: a float
+   * at a time costs four single-byte writes on JDK 17, and every shuffle, cached block and checkpoint of the rows
+   * passes here.
+   */
   static void writeFloats(float[] record, DataOutputStream out) throws IOException {
     out.writeInt(record.length);
-    for (float v : record) {
-      out.writeFloat(v);
-    }
+    byte[] bytes = new byte[record.length * Float.BYTES];
+    java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().put(record);
+    out.write(bytes);
   }
 
   static float[] readFloats(DataInputStream in) throws IOException {
     float[] record = new float[in.readInt()];
-    for (int i = 0; i < record.length; i++) {
-      record[i] = in.readFloat();
-    }
+    byte[] bytes = new byte[record.length * Float.BYTES];
+    in.readFully(bytes);
+    java.nio.ByteBuffer.wrap(bytes).asFloatBuffer().get(record);
     return record;
   }
 
