@@ -63,6 +63,10 @@ public final class Keys {
           + "sets a price on each kept dim (lowering the mask logit of 'keep l dims' by price * l) so that storage "
           + "comes as close to the target as the tie groups allow (values of one count keep equal dims); the "
           + "manifest records target and result. Needs model.embedding=amtl.", 0, false, 1));
+  public static final ConfigKey<Integer> BUDGET_STEER_EVERY = add(intKey("amtl.budget.steerEvery", 32,
+      "With amtl.budget.targetRatio set: the batches between two steers of a training task's copy, so that the "
+          + "network trains on sizes near the target rather than meeting them only when the driver steers after "
+          + "the round.", 1, 1_000_000));
   public static final ConfigKey<Double> INIT_FULL_DIM_BIAS = add(doubleKey("amtl.init.fullDimBias", 0.0,
       "Start value of the AMLs' output bias at the last position ('keep all d dims'); other positions start at 0. "
           + "0 (default): the selection starts from the random initialisation; > 0 starts values at full size, as "

@@ -9,11 +9,13 @@ import org.amtl.core.layers.AmtlMask;
  * Steers an AMTL model's storage to a target ratio ({@code amtl.budget.targetRatio}). Every value's dims are the
  * argmax of its mask logits; lowering the logit of "keep l + 1 dims" by price * (l + 1) is a price on each kept
  * float, and the storage ratio falls as the price rises. Each value's logits depend on its count alone, so the
- * ratio at any price follows from one row of logits per tie group of each field. The driver calls {@link #steer}
- * before training and after every round's averaging: it finds the price whose storage comes closest to the target
- * (by bisection: the ratio is a non-increasing step function of the price), in the middle of that step, and adds
- * it to the AMLs' output biases. The arithmetic reads only the averaged parameters and the fields' statistics, so
- * reruns, and sharded and broadcast runs, apply the same prices.
+ * ratio at any price follows from one row of logits per tie group of each field. {@link #steer} finds the price
+ * whose storage comes closest to the target (by bisection: the ratio is a non-increasing step function of the
+ * price), in the middle of that step, then moves single fields to their next steps while that brings the total
+ * closer, and adds each field's price to its AMLs' output biases. Training tasks steer their copy every
+ * {@code amtl.budget.steerEvery} batches, so the network trains on sizes near the target; the driver steers before
+ * training and after every round's averaging, so the published table lands on it. The arithmetic reads only the
+ * model's parameters and the fields' statistics, so reruns, and sharded and broadcast runs, apply the same prices.
  */
 public final class StorageTarget {
   private static final int HALVINGS = 80;
@@ -43,15 +45,83 @@ public final class StorageTarget {
     if (masks.isEmpty()) {
       throw new IllegalArgumentException("a storage target needs AMTL embeddings (model.embedding=amtl)");
     }
-    Ratio ratio = new Ratio(masks.stream().map(AmtlMask::groupLogits).toList(), fixedOther, fixed);
+    List<AmtlMask.GroupLogits> logits = masks.stream().map(AmtlMask::groupLogits).toList();
+    Ratio ratio = new Ratio(logits, fixedOther, fixed);
     double before = ratio.at(0);
     double price = ratio.closestPrice(target);
-    if (ratio.at(price) == before) {
-      return new Steer(0, before, before);
+    double[] prices = refinePerField(logits, fixedOther, fixed, price, target);
+    long kept = fixedOther;
+    for (int f = 0; f < logits.size(); f++) {
+      kept += logits.get(f).keptFloats(prices[f]);
     }
-    masks.forEach(m -> m.addPrice(price));
+    if (Math.abs(before - target) <= Math.abs((double) kept / fixed - target)) {
+      return new Steer(0, before, before); // on the best step already
+    }
+    for (int f = 0; f < masks.size(); f++) {
+      masks.get(f).addPrice(prices[f]);
+    }
     Ratio now = new Ratio(masks.stream().map(AmtlMask::groupLogits).toList(), fixedOther, fixed);
     return new Steer(price, before, now.at(0));
+  }
+
+  /**
+   * One price for every field leaves the ratio where a large tie group's step puts it (a field whose values are
+   * mostly seen once moves by a large share of its rows at once). From there, moves one field at a time to its next
+   * step up or down while that brings the total closer to the target: the fields' floats add up, so each move's
+   * effect is exact. Returns each field's price.
+   */
+  private static double[] refinePerField(List<AmtlMask.GroupLogits> logits, long keptOther, long fixed, double price,
+      double target) {
+    int n = logits.size();
+    double[] prices = new double[n];
+    java.util.Arrays.fill(prices, price);
+    long[] kept = new long[n];
+    long total = keptOther;
+    List<Ratio> fields = new ArrayList<>();
+    for (int f = 0; f < n; f++) {
+      fields.add(new Ratio(List.of(logits.get(f)), 0, fixed));
+      kept[f] = logits.get(f).keptFloats(price);
+      total += kept[f];
+    }
+    double[][] next = new double[n][]; // each field's neighbouring prices and their floats, while it stays put
+    long[][] nextKept = new long[n][];
+    for (int f = 0; f < n; f++) {
+      next[f] = fields.get(f).neighbours(prices[f]);
+      nextKept[f] = keptAt(logits.get(f), next[f]);
+    }
+    for (int move = 0; move < 4 * n; move++) {
+      double best = Math.abs((double) total / fixed - target);
+      int bestField = -1;
+      int bestChoice = -1;
+      for (int f = 0; f < n; f++) {
+        for (int i = 0; i < next[f].length; i++) {
+          double distance = Math.abs((double) (total - kept[f] + nextKept[f][i]) / fixed - target);
+          if (distance < best) {
+            best = distance;
+            bestField = f;
+            bestChoice = i;
+          }
+        }
+      }
+      if (bestField < 0) {
+        break;
+      }
+      int f = bestField;
+      total += nextKept[f][bestChoice] - kept[f];
+      kept[f] = nextKept[f][bestChoice];
+      prices[f] = next[f][bestChoice];
+      next[f] = fields.get(f).neighbours(prices[f]);
+      nextKept[f] = keptAt(logits.get(f), next[f]);
+    }
+    return prices;
+  }
+
+  private static long[] keptAt(AmtlMask.GroupLogits field, double[] prices) {
+    long[] kept = new long[prices.length];
+    for (int i = 0; i < prices.length; i++) {
+      kept[i] = field.keptFloats(prices[i]);
+    }
+    return kept;
   }
 
   /** The storage ratio as a function of the price. */
@@ -86,9 +156,29 @@ public final class StorageTarget {
           chosen = over;
         }
       }
-      double start = jump(-bound, bound, chosen);
-      double end = at(bound) < chosen ? jump(-bound, bound, Math.nextDown(chosen)) : bound;
-      return start + (end - start) / 2; // inside the step, away from the ties at its ends
+      return middle(chosen, bound);
+    }
+
+    // the middle of the prices whose ratio is r, away from the ties at the step's ends
+    double middle(double r, double bound) {
+      double start = jump(-bound, bound, r);
+      double end = at(bound) < r ? jump(-bound, bound, Math.nextDown(r)) : bound;
+      return start + (end - start) / 2;
+    }
+
+    // the middles of the steps next to the one at this price (one above, one below, where they exist)
+    double[] neighbours(double price) {
+      double bound = Math.max(bound(), Math.abs(price) + 1);
+      double r = at(price);
+      double start = jump(-bound, bound, r);
+      List<Double> out = new ArrayList<>();
+      if (start > -bound) {
+        out.add(middle(at(Math.nextDown(start)), bound));
+      }
+      if (at(bound) < r) {
+        out.add(middle(at(jump(-bound, bound, Math.nextDown(r))), bound));
+      }
+      return out.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     // the smallest price in [lo, hi] whose ratio is at most level (ratio(hi) <= level assumed)

@@ -52,6 +52,8 @@ public final class LocalTrainer {
 
   private final CtrModel model;
   private final int batchSize;
+  private final double steerTarget; // amtl.budget.targetRatio: 0, or steered every steerEvery batches
+  private final int steerEvery;
   private final int[] rowsPerField;
 
   public LocalTrainer(CtrModel model, int batchSize) {
@@ -60,6 +62,8 @@ public final class LocalTrainer {
     }
     this.model = model;
     this.batchSize = batchSize;
+    this.steerTarget = model.config().getDouble(org.amtl.core.config.Keys.BUDGET_TARGET_RATIO);
+    this.steerEvery = model.config().getInt(org.amtl.core.config.Keys.BUDGET_STEER_EVERY);
     this.rowsPerField = model.rowsPerField();
   }
 
@@ -104,6 +108,9 @@ public final class LocalTrainer {
       }
       seen += batch.size();
       steps++;
+      if (steerTarget > 0 && steps % steerEvery == 0) {
+        org.amtl.core.model.StorageTarget.steer(model, steerTarget);
+      }
       lossSum += loss * batch.size();
       if (progress != null) {
         progress.onStep(steps, seen, loss);
