@@ -20,18 +20,22 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Sharded tables at a scale no executor can hold: a generated log with one field of up to {@code bigValues}
  * distinct values (10,000,000 by default: at d = 32 its rows and accumulators alone are 2.56 GB) and four fields of
- * 100 values, on a cluster whose executors are their own JVMs of 1 GB (start it with
- * {@code -Dspark.master=local-cluster[2,1,1024]}, a 2 GB driver and the executor class path; {@code benchmarks/run}
- * does). For each row count: the job with sharded tables (the largest with {@code train.tables=auto}, which must
- * choose them), then at the largest the job with {@code train.tables=broadcast}, which must stop before training
- * with the named error and write nothing. Prints per run the time per training row, the shuffle bytes of each
- * round against the cost model (2 x the rows a round moves x (8d + 16) bytes), and each JVM's peak live heap (the
- * driver's sampled here, the executors' by {@link WorkerHeap.LiveHeap}). Usage:
+ * 100 values; a log of fewer than 16M rows takes bigValues x rows / 16M values, so every size has the shape of the
+ * 16M log and time per row compares like with like. On a cluster whose executors are their own JVMs of 1 GB (start
+ * it with {@code -Dspark.master=local-cluster[2,1,1024]}, a 2 GB driver and the executor class path;
+ * {@code benchmarks/run} does). For each row count: the job with sharded tables (the largest with
+ * {@code train.tables=auto}, which must choose them), then at the largest the job with
+ * {@code train.tables=broadcast}, which must stop before training with the named error and write nothing. Prints
+ * per run the time per training row, the shuffle bytes of each round against the cost model (2 x the rows a round
+ * moves x (8d + 16) bytes), and each JVM's peak live heap (the driver's sampled here, the executors' by
+ * {@link WorkerHeap.LiveHeap}). Usage:
  * {@code ShardedScale bigValues rows...}.
  */
 public final class ShardedScale {
   /** Rows per data partition: a round's slice of a partition (a quarter) then touches at most 125,000 rows. */
   private static final long ROWS_PER_PARTITION = 500_000;
+  /** The log whose shape every size keeps: bigValues distinct values in 16M rows. */
+  private static final long SHAPE_ROWS = 16_000_000;
 
   private ShardedScale() {}
 
@@ -62,7 +66,9 @@ public final class ShardedScale {
         long rows = Long.parseLong(args[i]);
         boolean largest = i == args.length - 1;
         String log = out.resolve("log-" + rows).toString();
-        generate(spark, rows, bigValues).write().parquet(log);
+        // every size keeps the shape of the 16M log (distinct values per row), so a row costs the same work at each
+        long values = Math.max(1, Math.min(bigValues, bigValues * rows / SHAPE_ROWS));
+        generate(spark, rows, values).write().parquet(log);
         config = AmtlConfig.defaults().with(Keys.INPUT_PATHS, List.of(log))
             .with(Keys.INPUT_FEATURES, List.of("big", "s1", "s2", "s3", "s4"))
             .with(Keys.OUTPUT_PATH, out.resolve("tables").toString()).with(Keys.OUTPUT_RUN_ID, "rows-" + rows)
