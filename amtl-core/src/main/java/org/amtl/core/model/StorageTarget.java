@@ -22,12 +22,15 @@ public final class StorageTarget {
 
   private StorageTarget() {}
 
-  /** What one steer did: the price added and the storage ratio before and after it. */
+  /**
+   * What one steer did: the price it set for every field before the per-field moves (0 when it left the model
+   * alone), and the storage ratio before and after.
+   */
   public record Steer(double price, double before, double after) {}
 
   /**
    * Moves the model's storage ratio (over every field, the OOV rows included, as {@link CtrModel#storage} counts
-   * it) to the step closest to {@code target}; leaves the model alone when it is on that step already.
+   * it) as close to {@code target} as the steps allow; leaves the model alone when it finds nothing closer.
    */
   public static Steer steer(CtrModel model, double target) {
     List<AmtlMask> masks = new ArrayList<>();
