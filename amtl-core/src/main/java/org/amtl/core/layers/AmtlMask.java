@@ -98,18 +98,7 @@ public final class AmtlMask {
     for (int k = 0; k < g; k++) {
       a[k] = lAml == null ? 1f : tail[k * FrequencyFeatures.TAIL]; // a_i = u_i
     }
-    float[] zh = hAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, g);
-    if (lAml == null) {
-      System.arraycopy(zh, 0, z, 0, g * dim);
-    } else {
-      float[] zl = lAml.forwardOneHot(hot, tail, FrequencyFeatures.TAIL, g); // own buffers: zh stays valid
-      for (int k = 0; k < g; k++) {
-        for (int j = 0; j < dim; j++) {
-          int o = k * dim + j;
-          z[o] = a[k] * zh[o] + (1f - a[k]) * zl[o];
-        }
-      }
-    }
+    mixedLogits(hot, tail, g, z);
     Softmax.get().rows(z, g, dim, temperature, probs);
     for (int k = 0; k < g; k++) {
       kept[k] = argmax(probs, k * dim, dim) + 1;
@@ -224,19 +213,25 @@ public final class AmtlMask {
     features.copyOneHotOfCount(0, true, g.size(), groupHot, groupTail);
     rows[g.size()] = 1;
     float[] logits = new float[m * dim];
-    float[] zh = hAml.forwardOneHot(groupHot, groupTail, FrequencyFeatures.TAIL, m);
+    mixedLogits(groupHot, groupTail, m, logits);
+    return new GroupLogits(dim, logits, rows);
+  }
+
+  // s in the sparse form (m rows) -> z = a hAML(s) + (1 - a) lAML(s), a = u (tail's first value); hAML(s) alone
+  private void mixedLogits(int[] hotIn, float[] tailIn, int m, float[] out) {
+    float[] zh = hAml.forwardOneHot(hotIn, tailIn, FrequencyFeatures.TAIL, m);
     if (lAml == null) {
-      System.arraycopy(zh, 0, logits, 0, m * dim);
-    } else {
-      float[] zl = lAml.forwardOneHot(groupHot, groupTail, FrequencyFeatures.TAIL, m);
-      for (int k = 0; k < m; k++) {
-        float ak = groupTail[k * FrequencyFeatures.TAIL];
-        for (int j = 0; j < dim; j++) {
-          logits[k * dim + j] = ak * zh[k * dim + j] + (1f - ak) * zl[k * dim + j];
-        }
+      System.arraycopy(zh, 0, out, 0, m * dim);
+      return;
+    }
+    float[] zl = lAml.forwardOneHot(hotIn, tailIn, FrequencyFeatures.TAIL, m); // own buffers: zh stays valid
+    for (int k = 0; k < m; k++) {
+      float ak = tailIn[k * FrequencyFeatures.TAIL];
+      for (int j = 0; j < dim; j++) {
+        int o = k * dim + j;
+        out[o] = ak * zh[o] + (1f - ak) * zl[o];
       }
     }
-    return new GroupLogits(dim, logits, rows);
   }
 
   /** The logits (groups, d) of a field's tie groups and the OOV row (last), and how many rows each stands for. */
