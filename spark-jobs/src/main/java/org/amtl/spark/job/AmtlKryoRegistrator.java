@@ -18,6 +18,7 @@ public final class AmtlKryoRegistrator implements KryoRegistrator {
     kryo.register(ExampleBlock.class, new CodecSerializer<>((b, out) -> b.write(out), ExampleBlock::read));
     kryo.register(PartitionCount.class, new CodecSerializer<>(PartitionCount::write, PartitionCount::read));
     kryo.register(ShardRow.class, new CodecSerializer<>(ShardRow::write, ShardRow::read));
+    kryo.register(RowBlock.class, new RowBlock.KryoForm());
     kryo.register(RowCopy.class, new CodecSerializer<>(RowCopy::write, RowCopy::read));
     kryo.register(RoundOutput.class, new CodecSerializer<>(RoundOutput::write, RoundOutput::read));
     kryo.register(org.apache.spark.api.java.Optional.class); // the values of a left outer join (sharded export)

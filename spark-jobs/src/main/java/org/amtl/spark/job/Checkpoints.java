@@ -155,7 +155,7 @@ public final class Checkpoints {
    * in a file of its own, written by the shard's task under {@code rows-<round>/}; returns those files.
    */
   List<String> saveSharded(int roundsDone, ModelState dense,
-      org.apache.spark.api.java.JavaPairRDD<Long, ShardRow> rows, List<RoundStats> stats) throws IOException {
+      org.apache.spark.api.java.JavaRDD<RowBlock> rows, List<RoundStats> stats) throws IOException {
     String stateName = writeState(roundsDone, dense::write);
     String rowsName = "rows-" + roundsDone;
     List<String> files = ShardFiles.save(rows, new Path(dir, rowsName), conf);

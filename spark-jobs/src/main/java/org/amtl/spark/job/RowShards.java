@@ -121,9 +121,9 @@ public final class RowShards {
   /**
    * The initial rows: from the ids (rows f, v, id, count as {@link VocabularyIds} assigns them) plus each field's
    * OOV row, each shard builds a model over its rows and reads them out, so every row starts with the bits the
-   * whole table gives it.
+   * whole table gives it. Partition s of the result is shard s, as one block.
    */
-  static JavaPairRDD<Long, ShardRow> init(Dataset<Row> ids, SliceSpec spec, int shards) {
+  static JavaRDD<RowBlock> init(Dataset<Row> ids, SliceSpec spec, int shards) {
     ShardPartitioner partitioner = new ShardPartitioner(spec.stats(), shards);
     JavaPairRDD<Long, Long> counts = ids.javaRDD()
         .mapToPair(r -> new Tuple2<>(key(r.getInt(0), r.getInt(2)), r.getLong(3)));
@@ -134,12 +134,12 @@ public final class RowShards {
     JavaPairRDD<Long, Long> all = counts.union(JavaPairRDD.fromJavaRDD(
         org.apache.spark.api.java.JavaSparkContext.fromSparkContext(ids.sparkSession().sparkContext())
             .parallelize(oov, 1)));
-    return all.partitionBy(partitioner).mapPartitionsToPair(new ShardBuilder(spec), true);
+    return all.partitionBy(partitioner).mapPartitions(new ShardBuilder(spec));
   }
 
-  /** A shard's (key, count) pairs -> its rows, built by a model over them. */
+  /** A shard's (key, count) pairs -> its rows, built by a model over them, as one block. */
   static final class ShardBuilder
-      implements org.apache.spark.api.java.function.PairFlatMapFunction<Iterator<Tuple2<Long, Long>>, Long, ShardRow> {
+      implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, Long>>, RowBlock> {
     private final SliceSpec spec;
 
     ShardBuilder(SliceSpec spec) {
@@ -147,7 +147,7 @@ public final class RowShards {
     }
 
     @Override
-    public Iterator<Tuple2<Long, ShardRow>> call(Iterator<Tuple2<Long, Long>> pairs) {
+    public Iterator<RowBlock> call(Iterator<Tuple2<Long, Long>> pairs) {
       List<Tuple2<Long, Long>> held = new ArrayList<>();
       pairs.forEachRemaining(held::add);
       held.sort((a, b) -> Long.compare(a._1(), b._1()));
@@ -173,16 +173,15 @@ public final class RowShards {
         }
       }
       CtrModel model = spec.model(rows, counts);
-      List<Tuple2<Long, ShardRow>> out = new ArrayList<>(held.size());
+      List<ShardRow> out = new ArrayList<>(held.size());
       for (int f = 0; f < fields; f++) {
         for (int r = 0; r < rows[f].length; r++) {
           if (own[f][r]) {
-            long k = key(f, rows[f][r]);
-            out.add(new Tuple2<>(k, new ShardRow(k, counts[f][r], RowRecords.read(model, f, r))));
+            out.add(new ShardRow(key(f, rows[f][r]), counts[f][r], RowRecords.read(model, f, r)));
           }
         }
       }
-      return out.iterator();
+      return List.of(RowBlock.of(out)).iterator(); // in key order: fields ascending, each field's ids ascending
     }
   }
 
@@ -210,25 +209,32 @@ public final class RowShards {
 
   /**
    * The rows each data partition needs, delivered to it: partition p of the result holds the rows of
-   * {@code needs} for p, in no set order (a task sorts them by key).
+   * {@code needs} for p, in no set order (a task sorts them by key). Each shard finds the rows asked of it in its
+   * block, so a pull costs the rows it moves, not the shard's size.
    */
-  static JavaPairRDD<Integer, ShardRow> pull(JavaPairRDD<Long, ShardRow> rows, JavaPairRDD<Long, Integer> needs,
+  static JavaPairRDD<Integer, ShardRow> pull(JavaRDD<RowBlock> rows, JavaPairRDD<Long, Integer> needs,
       int dataPartitions) {
-    return rows.join(needs).mapPartitionsToPair(it -> {
+    return rows.zipPartitions(needs, (blocks, asked) -> {
       FaultPoint.failFirstAttempt(FaultPoint.PULL_TASK);
-      return new Iterator<Tuple2<Integer, ShardRow>>() { // (data partition, row), one joined pair at a time
+      RowBlock block = blocks.next(); // one block per shard
+      return new Iterator<Tuple2<Integer, ShardRow>>() { // (data partition, row), one need at a time
         @Override
         public boolean hasNext() {
-          return it.hasNext();
+          return asked.hasNext();
         }
 
         @Override
         public Tuple2<Integer, ShardRow> next() {
-          Tuple2<Long, Tuple2<ShardRow, Integer>> t = it.next();
-          return new Tuple2<>(t._2()._2(), t._2()._1());
+          Tuple2<Long, Integer> need = asked.next();
+          int i = block.indexOf(need._1());
+          if (i < 0) {
+            throw new IllegalStateException("row " + field(need._1()) + "/" + id(need._1())
+                + " is asked of a shard that does not hold it");
+          }
+          return new Tuple2<>(need._2(), block.row(i));
         }
       };
-    }).partitionBy(new HashPartitioner(dataPartitions));
+    }).mapToPair(t -> t).partitionBy(new HashPartitioner(dataPartitions));
   }
 
   /** Each field's table widths in record order ({@code RowRecords.widths}), from a model over the OOV rows alone. */
@@ -319,45 +325,57 @@ public final class RowShards {
 
   /**
    * The rows after a round: each shard combines the copies of each of its rows in partition order
-   * ({@code RowRecords.mean}, the arithmetic of today's averaging); rows no partition changed stay as they were.
+   * ({@code RowRecords.mean}, the arithmetic of today's averaging) into a copy of its block; rows no partition
+   * changed stay as they were.
    */
-  static JavaPairRDD<Long, ShardRow> combine(JavaPairRDD<Long, ShardRow> rows, JavaRDD<RowCopy> copies,
+  static JavaRDD<RowBlock> combine(JavaRDD<RowBlock> rows, JavaRDD<RowCopy> copies, ShardPartitioner partitioner,
       int[][] widths) {
-    JavaPairRDD<Long, RowCopy> keyed = copies.mapToPair(c -> new Tuple2<>(c.key(), c));
-    return rows.cogroup(keyed, rows.partitioner().get()).mapPartitionsToPair(it -> {
+    JavaPairRDD<Long, RowCopy> keyed = copies.mapToPair(c -> new Tuple2<>(c.key(), c)).partitionBy(partitioner);
+    return rows.zipPartitions(keyed, (blocks, in) -> {
       FaultPoint.failFirstAttempt(FaultPoint.COMBINE_TASK);
-      return it;
-    }, true).mapValues(t -> {
-      ShardRow current = t._1().iterator().next();
+      RowBlock block = blocks.next(); // one block per shard
       List<RowCopy> changed = new ArrayList<>();
-      t._2().forEach(changed::add);
-      if (changed.isEmpty()) {
-        return current;
+      in.forEachRemaining(t -> changed.add(t._2()));
+      changed.sort((a, b) -> a.key() != b.key() ? Long.compare(a.key(), b.key())
+          : Integer.compare(a.partition(), b.partition()));
+      RowBlock.Changes next = block.changes();
+      for (int from = 0, to; from < changed.size(); from = to) {
+        long key = changed.get(from).key();
+        to = from + 1;
+        while (to < changed.size() && changed.get(to).key() == key) {
+          to++;
+        }
+        int i = block.indexOf(key);
+        if (i < 0) {
+          throw new IllegalStateException("row " + field(key) + "/" + id(key) + " came back to a shard that does "
+              + "not hold it");
+        }
+        List<RowCopy> copiesOfRow = changed.subList(from, to);
+        next.set(i, RowRecords.mean(next.record(i), copiesOfRow.stream().map(RowCopy::record).toList(),
+            copiesOfRow.stream().mapToInt(RowCopy::mask).toArray(), widths[field(key)]));
       }
-      changed.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-      float[] mean = RowRecords.mean(current.record(), changed.stream().map(RowCopy::record).toList(),
-          changed.stream().mapToInt(RowCopy::mask).toArray(), widths[field(current.key())]);
-      return new ShardRow(current.key(), current.count(), mean);
+      return List.of(next.done()).iterator();
     });
   }
 
   /** What a round through the shards gives the driver: each partition's result, in partition order, and the rows. */
-  record Round(List<RoundResult> results, JavaPairRDD<Long, ShardRow> rows) {}
+  record Round(List<RoundResult> results, JavaRDD<RowBlock> rows) {}
 
   /**
    * One round through the shards: pull, train each partition's slice, combine the changed rows per shard. The
    * rows after the round are cached and computed before the round's outputs are dropped; the caller drops
    * {@code rows} once it holds the new ones.
    */
-  static Round round(JavaRDD<ExampleBlock> blocks, JavaPairRDD<Long, ShardRow> rows, JavaPairRDD<Long, Integer> needs,
+  static Round round(JavaRDD<ExampleBlock> blocks, JavaRDD<RowBlock> rows, JavaPairRDD<Long, Integer> needs,
       SliceSpec spec, int[][] widths, ModelExchange.Published dense, int round, int slices, long seed) {
     JavaRDD<RoundOutput> out = train(blocks, pull(rows, needs, blocks.getNumPartitions()), spec, dense, round,
         slices, seed).persist(StorageLevel.MEMORY_AND_DISK());
     List<RoundResult> results = new ArrayList<>(out.filter(o -> o.result() != null).map(RoundOutput::result)
         .collect());
     results.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-    JavaPairRDD<Long, ShardRow> next = combine(rows, out.filter(o -> o.copy() != null).map(RoundOutput::copy), widths)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    ShardPartitioner partitioner = (ShardPartitioner) needs.partitioner().get();
+    JavaRDD<RowBlock> next = combine(rows, out.filter(o -> o.copy() != null).map(RoundOutput::copy), partitioner,
+        widths).persist(StorageLevel.MEMORY_AND_DISK());
     next.count();
     out.unpersist();
     return new Round(List.copyOf(results), next);
@@ -369,7 +387,7 @@ public final class RowShards {
    * the driver's dense state, and writes its summaries to the exchange; the driver merges them in partition order,
    * as {@link EvalStage#evaluate} does, so the figures are the same.
    */
-  static EvalStage.Result evaluate(JavaRDD<ExampleBlock> test, JavaPairRDD<Long, ShardRow> rows,
+  static EvalStage.Result evaluate(JavaRDD<ExampleBlock> test, JavaRDD<RowBlock> rows,
       JavaPairRDD<Long, Integer> testNeeds, SliceSpec spec, ModelExchange.Published dense, int buckets)
       throws IOException {
     String folder = "eval-" + dense.roundsDone();

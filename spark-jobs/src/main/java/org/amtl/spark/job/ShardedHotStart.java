@@ -13,6 +13,7 @@ import org.amtl.core.table.HotStart;
 import org.amtl.core.table.TableReader;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -29,9 +30,10 @@ final class ShardedHotStart {
   private ShardedHotStart() {}
 
   /** The rows started from {@code table} (opened and verified at {@code dir}), and what was carried. */
-  record Started(JavaPairRDD<Long, ShardRow> rows, HotStart.Result result) {}
+  record Started(JavaRDD<RowBlock> rows, HotStart.Result result) {}
 
-  static Started apply(SparkSession spark, JavaPairRDD<Long, ShardRow> rows, Dataset<Row> ids,
+  static Started apply(SparkSession spark, JavaRDD<RowBlock> rows, RowShards.ShardPartitioner partitioner,
+      Dataset<Row> ids,
       RowShards.SliceSpec spec, CtrModel dense, AmtlConfig config, Path dir, TableReader table) throws IOException {
     List<String> fields = spec.fieldNames();
     HotStart.check(dir, table, fields, config.getInt(Keys.DIM), config.get(Keys.EMBEDDING));
@@ -69,19 +71,26 @@ final class ShardedHotStart {
       return new Tuple2<>(RowShards.key(f, r.getInt(1)), new Tuple2<>(v, weight));
     });
     int[][] widths = RowShards.widths(spec);
-    JavaPairRDD<Long, ShardRow> started = rows.leftOuterJoin(carried, rows.partitioner().get()).mapValues(t -> {
-      ShardRow row = t._1();
-      if (!t._2().isPresent()) {
-        return row;
-      }
-      float[] record = row.record().clone();
-      Float weight = t._2().get()._2();
-      HotStart.intoRecord(record, t._2().get()._1(), wide && weight != null, weight == null ? 0 : weight,
-          widths[RowShards.field(row.key())]);
-      return new ShardRow(row.key(), row.count(), record);
+    // each shard writes the carried vectors of its rows into a copy of its block
+    JavaRDD<RowBlock> started = rows.zipPartitions(carried.partitionBy(partitioner), (blocks, in) -> {
+      RowBlock block = blocks.next(); // one block per shard
+      RowBlock.Changes changes = block.changes();
+      in.forEachRemaining(t -> {
+        int i = block.indexOf(t._1());
+        if (i < 0) {
+          throw new IllegalStateException("row " + RowShards.field(t._1()) + "/" + RowShards.id(t._1())
+              + " is carried to a shard that does not hold it");
+        }
+        float[] record = changes.record(i);
+        Float weight = t._2()._2();
+        HotStart.intoRecord(record, t._2()._1(), wide && weight != null, weight == null ? 0 : weight,
+            widths[RowShards.field(t._1())]);
+        changes.set(i, record);
+      });
+      return List.of(changes.done()).iterator();
     }).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     long copied = carried.count();
-    long total = started.count();
+    long total = started.map(b -> (long) b.size()).reduce(Long::sum);
     int tensorsCopied = HotStart.copyDense(dense.params(), table.denseTensors());
     return new Started(started, new HotStart.Result(copied, total - copied, tensorsCopied,
         dense.params().tensors().size() - tensorsCopied));

@@ -27,7 +27,7 @@ final class ShardedRounds {
 
   /** Called after each round with the dense state and the rows; returns the evaluation, or null for none. */
   interface AfterRound {
-    EvalStage.Result evaluate(ModelExchange.Published dense, JavaPairRDD<Long, ShardRow> rows, int round,
+    EvalStage.Result evaluate(ModelExchange.Published dense, JavaRDD<RowBlock> rows, int round,
         boolean last) throws IOException;
   }
 
@@ -35,7 +35,7 @@ final class ShardedRounds {
    * The rounds' figures, the evaluation after the last one, the rows after the last round (cached), and the
    * driver's model holding the dense part.
    */
-  record Trained(List<RoundStats> rounds, EvalStage.Result lastEvaluation, JavaPairRDD<Long, ShardRow> rows,
+  record Trained(List<RoundStats> rounds, EvalStage.Result lastEvaluation, JavaRDD<RowBlock> rows,
       CtrModel dense) {}
 
   private ShardedRounds() {}
@@ -57,7 +57,7 @@ final class ShardedRounds {
    * of {@code dense} ({@link #denseModel}, which it trains) (which it drops once the first round's rows are
    * computed), moving dense states through {@code exchange}; adds each round's time to {@code timer}.
    */
-  static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaPairRDD<Long, ShardRow> rows, CtrModel dense,
+  static Trained train(JavaRDD<ExampleBlock> train, long trainRows, JavaRDD<RowBlock> rows, CtrModel dense,
       RowShards.SliceSpec spec,
       RowShards.ShardPartitioner partitioner, AmtlConfig config, ModelExchange exchange, Checkpoints checkpoints,
       AfterRound afterRound, StageTimer timer) throws IOException {
@@ -91,7 +91,7 @@ final class ShardedRounds {
       if (resume.isPresent()) {
         resume.get().state().applyDenseTo(dense);
         rows.unpersist();
-        rows = ShardFiles.load(sc, resume.get().rowFiles(), partitioner, checkpoints.conf())
+        rows = ShardFiles.load(sc, resume.get().rowFiles(), checkpoints.conf())
             .persist(StorageLevel.MEMORY_AND_DISK());
         first = resume.get().roundsDone();
         stats.addAll(resume.get().stats());
@@ -141,7 +141,7 @@ final class ShardedRounds {
         sc.setJobDescription(String.format(Locale.ROOT, "AMTL checkpoint after round %d/%d", r + 1, total));
         List<String> files = checkpoints.saveSharded(r + 1, ModelState.denseOf(dense), rows, stats);
         // the rows read back from the checkpoint: a lost shard is read again, not trained again from round 1
-        JavaPairRDD<Long, ShardRow> saved = ShardFiles.load(sc, files, partitioner, checkpoints.conf())
+        JavaRDD<RowBlock> saved = ShardFiles.load(sc, files, checkpoints.conf())
             .persist(StorageLevel.MEMORY_AND_DISK());
         saved.count();
         rows.unpersist();

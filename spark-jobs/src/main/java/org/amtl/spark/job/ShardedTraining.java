@@ -46,11 +46,11 @@ public final class ShardedTraining {
     JavaPairRDD<Long, Integer> testNeeds = null;
     ShardedRounds.Trained trained = null;
     try {
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards)
+      org.apache.spark.api.java.JavaRDD<RowBlock> rows = RowShards.init(ids.ids(), spec, shards)
           .persist(StorageLevel.MEMORY_AND_DISK());
       org.amtl.core.model.CtrModel dense = ShardedRounds.denseModel(spec);
       if (hotStart != null) {
-        ShardedHotStart.Started started = ShardedHotStart.apply(spark, rows, ids.ids(), spec, dense, config,
+        ShardedHotStart.Started started = ShardedHotStart.apply(spark, rows, partitioner, ids.ids(), spec, dense, config,
             new Path(facts.hotStart().path()), hotStart);
         rows.unpersist();
         rows = started.rows();
@@ -66,7 +66,7 @@ public final class ShardedTraining {
       timer.done("train: wrap up");
       data.train().context().setJobDescription("AMTL publish (sharded tables)");
       int rounds = trained.rounds().size();
-      ExportStage.Published published = ExportStage.publish(folders, ShardedExport.of(trained.rows(), ids.ids(), spec,
+      ExportStage.Published published = ExportStage.publish(folders, ShardedExport.of(RowBlock.flatten(trained.rows()), ids.ids(), spec,
           trained.dense(), exchange, rounds, config.getInt(Keys.ROWS_PER_PART), buckets, conf), config,
           trained.rounds(), trained.lastEvaluation(), facts, conf);
       if (checkpoints != null) {

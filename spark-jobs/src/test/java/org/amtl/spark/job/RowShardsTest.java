@@ -17,7 +17,6 @@ import org.amtl.core.model.RowRecords;
 import org.amtl.spark.LocalSparkTest;
 import org.amtl.spark.io.FieldSpec;
 import org.amtl.spark.io.InputStage;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -72,8 +71,8 @@ class RowShardsTest extends LocalSparkTest {
     List<ExampleBlock> collected = blocks.collect();
     for (int shards : new int[] {1, 3, 7}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), fx.spec(), shards);
-      Map<Long, ShardRow> all = new TreeMap<>(rows.collectAsMap());
+      JavaRDD<RowBlock> rows = RowShards.init(ids.ids(), fx.spec(), shards);
+      Map<Long, ShardRow> all = new TreeMap<>(RowBlock.flatten(rows).collectAsMap());
       assertEquals(vocab.fields().stream().mapToInt(FieldVocabulary::rows).sum(), all.size(), shards + " shards");
       for (ShardRow r : all.values()) {
         int f = RowShards.field(r.key());
@@ -150,7 +149,7 @@ class RowShardsTest extends LocalSparkTest {
         exchange.publish(today, 100), shipped, 8, fields.size());
     for (int shards : new int[] {1, 3}) {
       RowShards.ShardPartitioner partitioner = new RowShards.ShardPartitioner(ids.fields(), shards);
-      JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, shards);
+      JavaRDD<RowBlock> rows = RowShards.init(ids.ids(), spec, shards);
       RowShards.Round round = RowShards.round(blocks, rows, RowShards.needs(blocks, partitioner, ROUND, SLICES),
           spec, RowShards.widths(spec), dense, ROUND, SLICES, 42);
       List<org.amtl.core.model.ModelState> denseResults = new ArrayList<>();
@@ -163,7 +162,7 @@ class RowShardsTest extends LocalSparkTest {
       org.amtl.core.model.ModelState averaged = org.amtl.core.model.ModelState.average(denseResults, examples);
       assertArrayEquals(today.snapshot().dense(), averaged.dense(), shards + " shards: dense parameters");
       assertEquals(today.snapshot().optimizerSteps(), averaged.optimizerSteps());
-      Map<Long, ShardRow> after = round.rows().collectAsMap();
+      Map<Long, ShardRow> after = RowBlock.flatten(round.rows()).collectAsMap();
       int changed = 0;
       for (ShardRow r : after.values()) {
         int f = RowShards.field(r.key());

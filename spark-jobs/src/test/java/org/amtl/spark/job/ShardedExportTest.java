@@ -12,7 +12,7 @@ import org.amtl.core.table.TableSummary;
 import org.amtl.core.table.TableWriter;
 import org.amtl.spark.LocalSparkTest;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,11 +31,11 @@ class ShardedExportTest extends LocalSparkTest {
     List<String> files = TableWriter.write(whole, expected, fx.sc().hadoopConfiguration(), rowsPerPart);
 
     RowShards.SliceSpec spec = fx.spec();
-    JavaPairRDD<Long, ShardRow> rows = RowShards.init(fx.ids().ids(), spec, 3);
+    JavaRDD<RowBlock> rows = RowShards.init(fx.ids().ids(), spec, 3);
     ModelExchange exchange = new ModelExchange(new Path(dir.resolve("exchange").toUri()),
         fx.sc().hadoopConfiguration());
     Path sharded = new Path(dir.resolve("sharded").toUri());
-    ExportStage.Written written = ShardedExport.of(rows, fx.ids().ids(), spec, ShardedRounds.denseModel(spec),
+    ExportStage.Written written = ShardedExport.of(RowBlock.flatten(rows), fx.ids().ids(), spec, ShardedRounds.denseModel(spec),
         exchange, 0, rowsPerPart, buckets, fx.sc().hadoopConfiguration(), 5).write(sharded);
 
     assertEquals(files, written.files());

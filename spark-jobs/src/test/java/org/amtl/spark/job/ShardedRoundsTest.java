@@ -11,7 +11,6 @@ import org.amtl.core.data.Vocabulary;
 import org.amtl.core.model.CtrModel;
 import org.amtl.core.model.RowRecords;
 import org.amtl.spark.LocalSparkTest;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -40,7 +39,7 @@ class ShardedRoundsTest extends LocalSparkTest {
     RowShards.SliceSpec spec = fx.spec();
     ModelExchange exchange = new ModelExchange(new org.apache.hadoop.fs.Path(dir.resolve("sharded").toUri()),
         sc.hadoopConfiguration());
-    JavaPairRDD<Long, ShardRow> rows = RowShards.init(ids.ids(), spec, 3).persist(
+    JavaRDD<RowBlock> rows = RowShards.init(ids.ids(), spec, 3).persist(
         org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     ShardedRounds.Trained sharded = ShardedRounds.train(blocks, 4_000, rows, ShardedRounds.denseModel(spec), spec,
         new RowShards.ShardPartitioner(ids.fields(), 3), config, exchange, null, (dense, current, round, last) -> null,
@@ -50,7 +49,7 @@ class ShardedRoundsTest extends LocalSparkTest {
         sharded.rounds().stream().map(s -> s.trainLoss()).toList(), "training loss of every round");
     assertArrayEquals(today.params().values(), sharded.dense().params().values(), "dense parameters");
     assertArrayEquals(today.denseOptimizer().state(), sharded.dense().denseOptimizer().state(), "Adam state");
-    Map<Long, ShardRow> after = sharded.rows().collectAsMap();
+    Map<Long, ShardRow> after = RowBlock.flatten(sharded.rows()).collectAsMap();
     assertEquals(vocab.fields().stream().mapToInt(f -> f.rows()).sum(), after.size());
     for (ShardRow r : after.values()) {
       int f = RowShards.field(r.key());
