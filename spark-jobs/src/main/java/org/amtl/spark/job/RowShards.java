@@ -26,9 +26,9 @@ import scala.Tuple2;
 /**
  * Embedding rows as a sharded dataset, for tables no JVM can hold ({@link ShardedTraining}). Rows
  * are keyed by (field, id) and spread over shards in contiguous ranges of the fields' concatenated rows
- * ({@link ShardPartitioner}); each shard builds its rows as the whole tables would start them (a model over the
- * shard's slice of the rows). Each round, each data partition pulls exactly the rows its block touches
- * ({@link #needs}, computed once per run) with their counts.
+ * ({@link ShardPartitioner}), each shard held as one {@link RowBlock}; each shard builds its rows as the whole tables
+ * would start them (a model over the shard's slice of the rows). Each round, each data partition pulls exactly the
+ * rows its block touches ({@link #needs}, computed once per run) with their counts.
  */
 public final class RowShards {
   private RowShards() {}

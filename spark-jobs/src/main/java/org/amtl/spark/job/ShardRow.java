@@ -5,9 +5,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * One row as the sharded tables hold and move it: its key ((field, id), {@link RowShards#key}), its value's count
- * (what a model over a slice needs for the frequency features) and its record ({@code RowRecords}: each table's
- * values then accumulators).
+ * One row as the sharded tables move it (pulled to a slice, written to a checkpoint; between rounds a shard holds its
+ * rows as one {@link RowBlock}): its key ((field, id), {@link RowShards#key}), its value's count (what a model over a
+ * slice needs for the frequency features) and its record ({@code RowRecords}: each table's values then
+ * accumulators).
  */
 record ShardRow(long key, long count, float[] record) {
   static void write(ShardRow r, DataOutputStream out) throws IOException {

@@ -9,7 +9,8 @@
  * counted ({@link org.amtl.spark.job.TablePlacement}, {@code train.tables}). For tables larger than one JVM
  * ({@link org.amtl.spark.job.ShardedTraining}): ids assigned on the executors
  * ({@link org.amtl.spark.job.VocabularyIds}), encoding by a join ({@link org.amtl.spark.job.EncodeStage#encodeByJoin}),
- * rows in shards that each round's slices pull from and push back to ({@code RowShards}), the rounds over them
+ * rows in shards, one block each ({@code RowBlock}), that each round's slices pull from and push back to
+ * ({@code RowShards}), the rounds over them
  * ({@code ShardedRounds}, averaging through {@code RoundResults} as the broadcast rounds do), hot start
  * ({@code ShardedHotStart}), checkpoints of the shards' rows ({@code ShardFiles}) and the table written part by part
  * ({@code ShardedExport}). Public members are what
