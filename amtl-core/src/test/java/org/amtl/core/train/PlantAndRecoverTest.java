@@ -19,9 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Plant and recover: in the generated log, frequent values carry signal in more dims than rare ones. AMTL must
- * learn dims that rise with frequency, and match FBE's AUC with at least 40% less embedding storage. The
- * ablations (single AML, soft mask without STE) are trained on the same data and reported, not ranked.
+ * Plant and recover: in the generated log, frequent values carry signal in more dims than rare ones. Training
+ * must move AMTL's mask where the data points: a smaller table and dims that rise more steeply with frequency than
+ * the untrained mask's (which already keeps less than all, and already orders dims by count through its inputs),
+ * at an AUC no worse than FBE's over three seeds. The ablations (single AML, soft mask without STE) are trained on
+ * the same data and reported, not ranked.
  */
 class PlantAndRecoverTest {
   static final int BUCKETS = 24;
@@ -30,6 +32,18 @@ class PlantAndRecoverTest {
   static Vocabulary vocab;
   static final AmtlConfig BASE = AmtlConfig.defaults().with(Keys.DIM, 16).with(Keys.SEED, 3L);
   static final Map<String, Outcome> OUTCOMES = new LinkedHashMap<>();
+  /**
+   * How much training must shrink the table, in shares of FBE's storage (measured with seed 3: untrained 0.591, trained
+   * 0.314).
+   */
+  static final double STORAGE_MARGIN = 0.10;
+  /** How much closer dims must follow counts after training, in Spearman's rho (untrained 0.004, trained 0.520). */
+  static final double RHO_MARGIN = 0.25;
+  /**
+   * How far below FBE's AUC a single seed of AMTL may fall; the mean over three seeds may not fall below it at all
+   * (AMTL - FBE was +0.0007, +0.0007 and +0.0008).
+   */
+  static final double AUC_MARGIN = 0.001;
 
   /** Test metrics, storage against FBE, mean dim per bucket, and per value (log count, kept dim) pairs. */
   record Outcome(double auc, double logloss, double storageRatio, double[] dimByBucket, double[][] countAndDim) {}
@@ -63,26 +77,52 @@ class PlantAndRecoverTest {
     });
   }
 
+  /** Training's effect on the mask, against the same model before its first step. */
   @Test
-  void amtlMatchesFbeWithLessStorageAndDimsRiseWithFrequency() {
-    Outcome fbe = run("FBE", BASE.with(Keys.EMBEDDING, EmbeddingVariant.FBE));
-    Outcome amtl = run("AMTL", BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL));
-    assertTrue(amtl.auc() >= fbe.auc(), "AMTL AUC " + amtl.auc() + " < FBE AUC " + fbe.auc());
-    assertTrue(amtl.storageRatio() <= 0.60, "AMTL keeps " + amtl.storageRatio() + " of FBE's storage");
-    // the trend over every in-vocabulary value, and over three frequency tiers of buckets
+  void trainingShrinksTheTableAndSteepensDimsAgainstFrequency() {
+    AmtlConfig config = BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL);
+    CtrModel untrained = new CtrModel(config, vocab);
+    double untrainedStorage = untrained.storage().ratio();
+    double[][] before = countAndDim(untrained);
+    double untrainedRho = spearman(before[0], before[1]);
+    Outcome amtl = run("AMTL seed 3", config);
     double rho = spearman(amtl.countAndDim()[0], amtl.countAndDim()[1]);
     double rare = tierMean(amtl.dimByBucket(), 0, 2);
     double middle = tierMean(amtl.dimByBucket(), 3, 6);
     double frequent = tierMean(amtl.dimByBucket(), 7, BUCKETS - 1);
-    System.out.printf(Locale.ROOT, "plant-and-recover: Spearman(count, dim) over values = %.3f; mean dim of "
-        + "buckets 0-2 %.2f, 3-6 %.2f, 7+ %.2f%n", rho, rare, middle, frequent);
-    assertTrue(rho >= 0.4, "learned dim should rise with count; Spearman over values = " + rho);
+    System.out.printf(Locale.ROOT, "plant-and-recover: storage untrained %.3f, trained %.3f; Spearman(count, dim) "
+        + "over values untrained %.3f, trained %.3f; trained mean dim of buckets 0-2 %.2f, 3-6 %.2f, 7+ %.2f%n",
+        untrainedStorage, amtl.storageRatio(), untrainedRho, rho, rare, middle, frequent);
+    assertTrue(amtl.storageRatio() <= untrainedStorage - STORAGE_MARGIN, "training should shrink the table by "
+        + STORAGE_MARGIN + " of FBE's storage: untrained " + untrainedStorage + ", trained " + amtl.storageRatio());
+    assertTrue(rho >= untrainedRho + RHO_MARGIN, "dims should follow counts more closely after training: Spearman "
+        + "untrained " + untrainedRho + ", trained " + rho);
     assertTrue(rare < middle && middle < frequent, "mean dim by tier: " + rare + ", " + middle + ", " + frequent);
+  }
+
+  /** AMTL's AUC against FBE's at full size, seed by seed (the network's start and the batches' order). */
+  @Test
+  void amtlKeepsFbesAucOverThreeSeeds() {
+    double[] diff = new double[3];
+    for (int s = 0; s < diff.length; s++) {
+      AmtlConfig seeded = BASE.with(Keys.SEED, 3L + s);
+      Outcome fbe = run("FBE seed " + (3 + s), seeded.with(Keys.EMBEDDING, EmbeddingVariant.FBE));
+      Outcome amtl = run("AMTL seed " + (3 + s), seeded.with(Keys.EMBEDDING, EmbeddingVariant.AMTL));
+      diff[s] = amtl.auc() - fbe.auc();
+    }
+    double mean = java.util.Arrays.stream(diff).average().orElseThrow();
+    System.out.printf(Locale.ROOT, "plant-and-recover: AMTL - FBE AUC by seed %s, mean %+.4f%n",
+        java.util.Arrays.toString(diff), mean);
+    assertTrue(mean >= 0, "AMTL's AUC should match FBE's over 3 seeds: " + java.util.Arrays.toString(diff));
+    for (double d : diff) {
+      assertTrue(d >= -AUC_MARGIN, "AMTL's AUC should be within " + AUC_MARGIN + " of FBE's on every seed: "
+          + java.util.Arrays.toString(diff));
+    }
   }
 
   @Test
   void ablationsAreReported() {
-    Outcome twins = run("AMTL", BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL));
+    Outcome twins = run("AMTL seed 3", BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL));
     Outcome single = run("AMTL single AML", BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.TWINS, false));
     Outcome soft = run("AMTL soft mask, no STE", BASE.with(Keys.EMBEDDING, EmbeddingVariant.AMTL).with(Keys.STE, false));
     System.out.printf(Locale.ROOT, "ablation: twins - single AML = %+.4f AUC; STE - soft = %+.4f AUC%n",
