@@ -79,7 +79,7 @@ public final class TrainJob {
         ? DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(started))
         : config.get(Keys.OUTPUT_RUN_ID);
     LOG.info("AMTL training run {} with configuration {}", runId, Redaction.redact(config.explicitValues()));
-    DenseKernels.log(LOG, "on the driver (executors log theirs)");
+    DenseKernels.log(LOG, config.get(Keys.KERNELS), "on the driver (executors log theirs)");
     // With a filter on a hash of ~30 aliased columns, Catalyst's constraint propagation grows combinatorially
     // (minutes and gigabytes at 26 fields); the job's plans gain nothing from it.
     spark.conf().set("spark.sql.constraintPropagation.enabled", "false");

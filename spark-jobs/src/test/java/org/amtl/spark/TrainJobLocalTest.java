@@ -112,6 +112,21 @@ class TrainJobLocalTest extends LocalSparkTest {
     assertEquals(List.of(), Manifest.verify(hadoopPath(out.resolve("yesterday")), new Configuration()));
   }
 
+  /** train.kernels=blas: the executors' products run through netlib, the figures stay, the manifest says so. */
+  @Test
+  void trainsThroughNetlibWhenAsked() throws Exception {
+    Path out = dir.resolve("kernels");
+    TrainJob.Summary ours = TrainJob.run(spark, SparkTestSupport.smallJob(out, "ours", 5_000));
+    TrainJob.Summary blas = TrainJob.run(spark, SparkTestSupport.smallJob(out, "blas", 5_000)
+        .with(Keys.KERNELS, org.amtl.core.kernels.ProductRoute.BLAS));
+    String kernels = SparkTestSupport.manifest(out.resolve("blas")).path("run").path("kernels").asText();
+    System.out.printf(Locale.ROOT, "job with train.kernels=blas (%s): AUC %.6f, ours %.6f%n", kernels, blas.auc(),
+        ours.auc());
+    assertTrue(kernels.startsWith("netlib "), kernels);
+    assertTrue(SparkTestSupport.manifest(out.resolve("ours")).path("run").path("kernels").asText().startsWith("ours"));
+    assertEquals(ours.auc(), blas.auc(), 1e-3, "test AUC through netlib");
+  }
+
   @Test
   void amtlMatchesFbeAtLessStorageOnTheGeneratedLog() throws Exception {
     Path out = dir.resolve("compare");

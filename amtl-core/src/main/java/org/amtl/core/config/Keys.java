@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.amtl.core.kernels.ProductRoute;
 import org.amtl.core.model.EmbeddingVariant;
 import org.amtl.core.model.HeadType;
 
@@ -165,6 +166,13 @@ public final class Keys {
   public static final ConfigKey<Double> TASK_MEMORY_SHARE = add(doubleKey("train.tables.taskMemoryShare", 0.25,
       "The share of an executor's memory per task (spark.executor.memory / spark.executor.cores) that one training "
           + "copy of the whole model may take before train.tables=auto shards the rows.", 0, true, 1));
+  public static final ConfigKey<ProductRoute> KERNELS = add(enumKey("train.kernels", ProductRoute.class,
+      ProductRoute.OURS, "Which implementation runs the dense layers' products. ours: the project's kernels, which "
+          + "skip the zeros a ReLU leaves and give the same floats on every machine (the default, for reproducible "
+          + "tables). blas: every product through netlib, the BLAS layer of Spark MLlib (a native BLAS such as "
+          + "OpenBLAS when the JVM finds libblas.so.3, netlib's Java code otherwise); its floats depend on the "
+          + "library and the CPU. auto: ours where a factor is mostly zeros, a native BLAS for the other products, "
+          + "ours alone when no native BLAS is found. The job logs what ran; the manifest's run section records it."));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 

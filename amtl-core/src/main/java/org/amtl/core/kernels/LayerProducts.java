@@ -7,7 +7,8 @@ package org.amtl.core.kernels;
  * every fma chain's other steps in order, so the floats are those of the dense product (for finite factors).
  * One instance per layer: it keeps the counts of non-zeros the forward and the input gradient took, which the
  * weight gradient uses to pick its sparse side, and a buffer for W^T. The non-zeros' scratch may be shared by the
- * layers of a network, whose products never nest.
+ * layers of a network, whose products never nest. The {@link ProductRoute} says which products may go to netlib's
+ * BLAS instead ({@link Blas}): all of them, skipping no zeros, or only those our kernel would run dense.
  */
 public final class LayerProducts {
   private final SparseRows sparse;
@@ -15,23 +16,37 @@ public final class LayerProducts {
   private int xNonZeros; // x's non-zeros as the forward counted them; -1 when its product was too narrow to skip
   private int dyNonZeros = -1; // dy's, as the input gradient counted them; -1 before it or without one
 
-  public LayerProducts(SparseRows sparse) {
+  private final ProductRoute route;
+
+  public LayerProducts(SparseRows sparse, ProductRoute route) {
     this.sparse = sparse;
+    this.route = route;
   }
 
   /** y += x W, x (batch x in), W at {@code w[wOff]}; y holds the bias. Starts a step. */
   public void forward(float[] x, float[] w, int wOff, float[] y, int batch, int in, int out) {
-    xNonZeros = Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, wOff, y, 0, batch, in, out, true);
     dyNonZeros = -1;
+    if (!route.denseThroughBlas()) {
+      xNonZeros = Gemm.get().multiplySkippingZeros(sparse, x, 0, in, 1, w, wOff, y, 0, batch, in, out, true);
+      return;
+    }
+    xNonZeros = route.skipsZeros() ? Gemm.get().markAndCount(sparse, x, 0, in, 1, batch, in, out) : -1;
+    if (Gemm.mostlyZeros(xNonZeros, batch, in)) {
+      Gemm.get().multiply(sparse, w, wOff, y, 0, out, true);
+    } else {
+      Blas.multiply(false, false, batch, out, in, x, 0, in, w, wOff, out, y, 0, out, true);
+    }
   }
 
   /** dx = dy W^T, dy (batch x out), dx (batch x in). Call before {@link #weightGradient} of the same step. */
   public void inputGradient(float[] dy, float[] w, int wOff, float[] dx, int batch, int in, int out) {
     Gemm gemm = Gemm.get();
-    // the sparse product reads W as B transposed; the dense one wants W^T stored
-    dyNonZeros = gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in);
+    // the sparse product reads W as B transposed; the dense one wants W^T stored (BLAS reads it transposed)
+    dyNonZeros = route.skipsZeros() ? gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in) : -1;
     if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
       gemm.multiply(sparse, w, wOff, 1, out, dx, 0, in, false);
+    } else if (route.denseThroughBlas()) {
+      Blas.multiply(false, true, batch, in, out, dy, 0, out, w, wOff, out, dx, 0, in, false);
     } else {
       Gemm.transpose(w, wOff, in, out, transposeBuffer(in, out));
       gemm.multiply(dy, 0, wT, 0, dx, 0, batch, out, in, false);
@@ -46,6 +61,11 @@ public final class LayerProducts {
    * zero).
    */
   public void weightGradient(float[] x, float[] dy, float[] g, int wOff, int batch, int in, int out) {
+    if (!route.skipsZeros()) {
+      Blas.multiply(true, false, in, out, batch, x, 0, in, dy, 0, out, g, wOff, out, true);
+      dyNonZeros = -1;
+      return;
+    }
     Gemm gemm = Gemm.get();
     boolean dyCountedHere = dyNonZeros < 0; // no input gradient this step: dy is counted here, as its side wants
     if (dyCountedHere) {
@@ -62,6 +82,8 @@ public final class LayerProducts {
       }
       gemm.multiply(sparse, x, 0, transposeBuffer(in, out), 0, in, false);
       Gemm.addTransposed(wT, out, in, g, wOff);
+    } else if (route.denseThroughBlas()) {
+      Blas.multiply(true, false, in, out, batch, x, 0, in, dy, 0, out, g, wOff, out, true);
     } else {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, wOff, in, batch, out, true);
     }

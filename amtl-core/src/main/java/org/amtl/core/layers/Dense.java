@@ -34,7 +34,7 @@ public final class Dense {
 
   /** As {@link #Dense(DenseParams, String, int, int)}, with a scratch for non-zeros shared with other layers. */
   Dense(DenseParams params, String name, int in, int out, SparseRows sparse) {
-    this.products = new LayerProducts(sparse);
+    this.products = new LayerProducts(sparse, params.route());
     this.params = params;
     this.in = in;
     this.out = out;

@@ -10,7 +10,8 @@ import org.amtl.core.util.Seeds;
 /**
  * All dense parameters of a model in one flat float block, with a table of named tensors. Gradients and
  * optimizer state share this layout, so an optimizer is one loop and averaging is one weighted mean.
- * Tensors are allocated while the model is built; the arrays are final once building ends.
+ * Tensors are allocated while the model is built; the arrays are final once building ends. It also carries how the
+ * layers built on it run their products ({@code train.kernels}), since every layer of a model is built on it.
  */
 public final class DenseParams {
   /** A named (rows x cols) tensor at {@code offset}. */
@@ -21,12 +22,24 @@ public final class DenseParams {
   }
 
   private final long seed;
+  private final org.amtl.core.kernels.ProductRoute route;
   private final List<Tensor> tensors = new ArrayList<>();
   private float[] values = new float[0];
   private float[] grads = new float[0];
 
+  /** Parameters whose layers run their products with our kernels. */
   public DenseParams(long seed) {
+    this(seed, org.amtl.core.kernels.ProductRoute.OURS);
+  }
+
+  public DenseParams(long seed, org.amtl.core.kernels.ProductRoute route) {
     this.seed = seed;
+    this.route = route;
+  }
+
+  /** How the layers built on these parameters run their products. */
+  public org.amtl.core.kernels.ProductRoute route() {
+    return route;
   }
 
   /**

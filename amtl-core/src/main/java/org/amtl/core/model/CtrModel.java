@@ -64,7 +64,7 @@ public final class CtrModel {
     this.fields = vocabulary.numFields();
     this.dim = config.getInt(Keys.DIM);
     long seed = config.get(Keys.SEED);
-    this.params = new DenseParams(seed);
+    this.params = new DenseParams(seed, config.get(Keys.KERNELS));
     EmbeddingVariant variant = config.get(Keys.EMBEDDING);
     HeadType headType = config.get(Keys.HEAD);
     double initScale = config.getDouble(Keys.EMBEDDING_INIT);

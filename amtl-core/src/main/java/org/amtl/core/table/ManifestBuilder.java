@@ -119,7 +119,9 @@ public final class ManifestBuilder {
     }
     ObjectNode run = m.putObject("run");
     run.put("runId", facts.runId()).put("startedAtMillis", facts.startedAtMillis())
-        .put("tables", facts.shards() == 0 ? "broadcast" : "sharded").put("shards", facts.shards());
+        .put("tables", facts.shards() == 0 ? "broadcast" : "sharded").put("shards", facts.shards())
+        // as the driver's JVM found the libraries; each executor logs its own
+        .put("kernels", config.get(Keys.KERNELS).describe());
     ArrayNode seconds = run.putArray("roundSeconds");
     rounds.forEach(r -> seconds.add(r.seconds()));
     return m;

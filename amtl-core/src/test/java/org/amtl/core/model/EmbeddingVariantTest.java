@@ -65,6 +65,8 @@ class EmbeddingVariantTest {
             eval.summary(), eval.perBucket(), new ManifestBuilder.RunFacts("t", List.of(), train.size(),
                 test.size(), List.of(false, false, false), org.amtl.core.table.HotStartSource.NONE, 0L, 0));
         assertTrue(manifest.path("fields").get(0).path("parts").asInt() > 1, what + ": several parts");
+        assertTrue(manifest.path("run").path("kernels").asText().startsWith("ours ("), what + ": the kernels that ran, "
+            + manifest.path("run").path("kernels"));
         FileSystem fs = table.getFileSystem(conf);
         manifest.set("files", Manifest.fileEntries(fs, table, files));
         Manifest.write(manifest, table, conf);

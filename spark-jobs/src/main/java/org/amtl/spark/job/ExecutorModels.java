@@ -66,7 +66,8 @@ public final class ExecutorModels {
     Lease lease = take(key, state.key());
     if (lease == null) {
       lease = new Lease(key, new CtrModel(toConfig(config), vocab));
-      DenseKernels.log(LOG, "in the model built on " + Thread.currentThread().getName());
+      DenseKernels.log(LOG, lease.model.config().get(org.amtl.core.config.Keys.KERNELS),
+          "in the model built on " + Thread.currentThread().getName());
     }
     if (!state.key().equals(lease.holds)) {
       lease.holds = null; // a load that fails part way leaves the copy partly loaded
