@@ -6,7 +6,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -144,16 +143,6 @@ final class RowBlock {
           return new Tuple2<>(r.key(), r);
         }
       };
-    });
-  }
-
-  /** One block per partition of {@code rows} (each partition a shard's rows, in any order). */
-  static JavaRDD<RowBlock> gather(JavaPairRDD<Long, ShardRow> rows) {
-    return rows.mapPartitions(it -> {
-      List<ShardRow> held = new ArrayList<>();
-      it.forEachRemaining(t -> held.add(t._2()));
-      held.sort((a, b) -> Long.compare(a.key(), b.key()));
-      return List.of(of(held)).iterator();
     });
   }
 
