@@ -171,11 +171,15 @@ class MetricsTest {
     backwardInTwo.add(secondHalf);
     assertEquals(Double.doubleToLongBits(forward.value()), Double.doubleToLongBits(backwardInTwo.value()));
     assertEquals(naive, forward.value(), 1e-9 * naive, "the sum itself");
-    ExactSum wide = new ExactSum(); // a double sum loses both ones: 1e16 + 1 rounds back to 1e16
+    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+    for (double t : terms) {
+      exact = exact.add(new java.math.BigDecimal(t));
+    }
+    assertEquals(exact.doubleValue(), forward.value(), 0.0, "the exact sum, rounded once");
+    ExactSum wide = new ExactSum(); // a double sum would lose both ones: 1e16 + 1 rounds back to 1e16
     wide.add(1e16);
     wide.add(1);
     wide.add(1);
-    assertEquals(1e16, 1e16 + 1 + 1, 0.0);
     assertEquals(1e16 + 2, wide.value(), 0.0, "exact, then rounded once");
   }
 }
