@@ -62,7 +62,7 @@ public final class LayerProducts {
    */
   public void weightGradient(float[] x, float[] dy, float[] g, int wOff, int batch, int in, int out) {
     if (!route.skipsZeros()) {
-      Blas.multiply(true, false, in, out, batch, x, 0, in, dy, 0, out, g, wOff, out, true);
+      blasWeightGradient(x, dy, g, wOff, batch, in, out);
       dyNonZeros = -1;
       return;
     }
@@ -83,11 +83,16 @@ public final class LayerProducts {
       gemm.multiply(sparse, x, 0, transposeBuffer(in, out), 0, in, false);
       Gemm.addTransposed(wT, out, in, g, wOff);
     } else if (route.denseThroughBlas()) {
-      Blas.multiply(true, false, in, out, batch, x, 0, in, dy, 0, out, g, wOff, out, true);
+      blasWeightGradient(x, dy, g, wOff, batch, in, out);
     } else {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, wOff, in, batch, out, true);
     }
     dyNonZeros = -1;
+  }
+
+  // dW += x^T dy through netlib: x read transposed in place
+  private static void blasWeightGradient(float[] x, float[] dy, float[] g, int wOff, int batch, int in, int out) {
+    Blas.multiply(true, false, in, out, batch, x, 0, in, dy, 0, out, g, wOff, out, true);
   }
 
   private float[] transposeBuffer(int in, int out) {

@@ -96,16 +96,6 @@ public final class RowShards {
       return (int) ((fieldStart[field(k)] + id(k)) * shards / total);
     }
 
-    /** The key of shard s's first row: global row ceil(s T / S) (every shard holds a row while S <= T). */
-    long firstKey(int s) {
-      long g = ((long) s * total + shards - 1) / shards;
-      int f = 0;
-      while (f + 1 < fieldStart.length && fieldStart[f + 1] <= g) {
-        f++;
-      }
-      return key(f, (int) (g - fieldStart[f]));
-    }
-
     @Override
     public boolean equals(Object o) {
       return o instanceof ShardPartitioner p && p.shards == shards && Arrays.equals(p.fieldStart, fieldStart)
