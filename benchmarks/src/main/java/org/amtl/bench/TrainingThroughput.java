@@ -16,6 +16,7 @@ import org.amtl.core.data.Example;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
+import org.amtl.core.kernels.ProductRoute;
 import org.amtl.core.layers.Dense;
 import org.amtl.core.layers.Relu;
 import org.amtl.core.model.CtrModel;
@@ -30,7 +31,9 @@ import org.amtl.core.train.LocalTrainer;
  * two Spark partitions would train them between averaging rounds). Prints samples/s and the AMTL / FBE time ratio,
  * taken per window pair (the two ran back to back, so a shared machine's drift mostly cancels) and then the median,
  * and how many of the hidden layers' activations ReLU left at zero after the windows (what the products skip).
- * Usage: {@code TrainingThroughput [windows] [batchesPerWindow]}.
+ * With several product routes ({@code train.kernels}: ours, blas, auto) every window trains each route's FBE and
+ * AMTL back to back, so the routes are compared under the same drift too.
+ * Usage: {@code TrainingThroughput [windows] [batchesPerWindow] [routes, comma-separated; default ours]}.
  */
 public final class TrainingThroughput {
   static final int FIELDS = 26;
@@ -42,38 +45,55 @@ public final class TrainingThroughput {
   public static void main(String[] args) throws Exception {
     int windows = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     int batches = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    List<ProductRoute> routes = new ArrayList<>();
+    for (String r : (args.length > 2 ? args[2] : "ours").split(",")) {
+      routes.add(ProductRoute.valueOf(r.trim().toUpperCase(Locale.ROOT)));
+    }
     int rows = 2 * windows * batches * BATCH;
     SyntheticClickLog log = new SyntheticClickLog(FIELDS, VALUES, 1.1, 16, 3.0, 11);
     Vocabulary vocab = fullVocabulary();
     List<Example> data = SyntheticClickLog.encode(log.generate(rows + 4 * batches * BATCH, 12, "bench"), vocab);
     System.out.printf(Locale.ROOT, "reference model: %d fields x %d values (+OOV), d = 16, MLP 416-400-400-400-1, "
         + "batch %d; %d windows of %d batches%n", FIELDS, VALUES, BATCH, windows, batches);
+    for (ProductRoute route : routes) {
+      System.out.println("route " + route.name().toLowerCase(Locale.ROOT) + ": " + route.describe());
+    }
     for (int threads : new int[] {1, 2}) {
-      double[] fbe = new double[windows];
-      double[] amtl = new double[windows];
-      Trainers fbeTrainers = new Trainers(EmbeddingVariant.FBE, vocab, threads);
-      Trainers amtlTrainers = new Trainers(EmbeddingVariant.AMTL, vocab, threads);
+      int n = routes.size();
+      double[][] fbe = new double[n][windows];
+      double[][] amtl = new double[n][windows];
+      List<Trainers> fbeTrainers = new ArrayList<>();
+      List<Trainers> amtlTrainers = new ArrayList<>();
       List<Example> warm = data.subList(rows, data.size());
-      fbeTrainers.samplesPerSecond(warm, 2 * batches); // JIT warm-up, not counted
-      amtlTrainers.samplesPerSecond(warm, 2 * batches);
+      for (ProductRoute route : routes) {
+        fbeTrainers.add(new Trainers(EmbeddingVariant.FBE, route, vocab, threads));
+        amtlTrainers.add(new Trainers(EmbeddingVariant.AMTL, route, vocab, threads));
+        fbeTrainers.get(fbeTrainers.size() - 1).samplesPerSecond(warm, 2 * batches); // JIT warm-up, not counted
+        amtlTrainers.get(amtlTrainers.size() - 1).samplesPerSecond(warm, 2 * batches);
+      }
       for (int w = 0; w < windows; w++) {
         List<Example> slice = data.subList(2 * w * batches * BATCH, (2 * w + 2) * batches * BATCH);
-        fbe[w] = fbeTrainers.samplesPerSecond(slice, batches);
-        amtl[w] = amtlTrainers.samplesPerSecond(slice, batches);
+        for (int r = 0; r < n; r++) {
+          fbe[r][w] = fbeTrainers.get(r).samplesPerSecond(slice, batches);
+          amtl[r][w] = amtlTrainers.get(r).samplesPerSecond(slice, batches);
+        }
       }
-      fbeTrainers.close();
-      amtlTrainers.close();
-      Batch probe = Batch.of(data.subList(0, BATCH), fbeTrainers.model().rowsPerField());
-      double[] timeRatio = new double[windows]; // each window's pair ran back to back: drift cancels
-      for (int w = 0; w < windows; w++) {
-        timeRatio[w] = fbe[w] / amtl[w];
+      for (int r = 0; r < n; r++) {
+        fbeTrainers.get(r).close();
+        amtlTrainers.get(r).close();
+        double[] timeRatio = new double[windows]; // each window's pair ran back to back: drift cancels
+        for (int w = 0; w < windows; w++) {
+          timeRatio[w] = fbe[r][w] / amtl[r][w];
+        }
+        System.out.printf(Locale.ROOT, "threads %d: %sFBE %.0f samples/s, AMTL %.0f samples/s; AMTL time / FBE "
+            + "time %.2f (median of the windows' ratios; windows FBE %s, AMTL %s)%n", threads,
+            n == 1 ? "" : "route " + routes.get(r).name().toLowerCase(Locale.ROOT) + ": ", median(fbe[r]),
+            median(amtl[r]), median(timeRatio), fmt(fbe[r]), fmt(amtl[r]));
       }
-      System.out.printf(Locale.ROOT, "threads %d: FBE %.0f samples/s, AMTL %.0f samples/s; AMTL time / FBE time "
-          + "%.2f (median of the windows' ratios; windows FBE %s, AMTL %s)%n", threads, median(fbe), median(amtl),
-          median(timeRatio), fmt(fbe), fmt(amtl));
+      Batch probe = Batch.of(data.subList(0, BATCH), fbeTrainers.get(0).model().rowsPerField());
       System.out.printf(Locale.ROOT, "ReLU's zeros in the hidden layers after the %d-thread windows (the products "
-          + "skip them): FBE %s%%, AMTL %s%%%n", threads,
-          fmt(hiddenZeroShares(fbeTrainers.model(), probe)), fmt(hiddenZeroShares(amtlTrainers.model(), probe)));
+          + "skip them): FBE %s%%, AMTL %s%%%n", threads, fmt(hiddenZeroShares(fbeTrainers.get(0).model(), probe)),
+          fmt(hiddenZeroShares(amtlTrainers.get(0).model(), probe)));
     }
   }
 
@@ -111,8 +131,8 @@ public final class TrainingThroughput {
     return new Vocabulary(fields);
   }
 
-  static AmtlConfig config(EmbeddingVariant variant) {
-    return AmtlConfig.defaults().with(Keys.EMBEDDING, variant).with(Keys.DIM, 16)
+  static AmtlConfig config(EmbeddingVariant variant, ProductRoute route) {
+    return AmtlConfig.defaults().with(Keys.EMBEDDING, variant).with(Keys.KERNELS, route).with(Keys.DIM, 16)
         .with(Keys.HIDDEN, new int[] {400, 400, 400}).with(Keys.BATCH_SIZE, BATCH).validate();
   }
 
@@ -127,9 +147,9 @@ public final class TrainingThroughput {
       return models.get(0);
     }
 
-    Trainers(EmbeddingVariant variant, Vocabulary vocab, int threads) {
+    Trainers(EmbeddingVariant variant, ProductRoute route, Vocabulary vocab, int threads) {
       for (int t = 0; t < threads; t++) {
-        models.add(new CtrModel(config(variant), vocab));
+        models.add(new CtrModel(config(variant, route), vocab));
         trainers.add(new LocalTrainer(models.get(t), BATCH));
       }
       pool = Executors.newFixedThreadPool(threads);

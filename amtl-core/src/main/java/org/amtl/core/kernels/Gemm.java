@@ -17,9 +17,11 @@ public abstract class Gemm {
 
   /**
    * The share of zeros in A from which skipping them is taken to pay: the sparse kernel does fewer products but at a
-   * lower rate per product (see docs/performance.md), and marking the non-zeros costs a few percent of a dense one.
+   * lower rate per product, and marking the non-zeros costs a few percent of a dense one. Measured at the reference
+   * model's shapes (benchmarks' {@code ProductTimes}), skipping overtakes our dense kernel at 68-70% zeros, random or
+   * in AMTL's prefix pattern, and is 1.2-1.5x slower at 50-60% (see docs/performance.md).
    */
-  public static final double ZERO_SHARE_TO_SKIP = 0.4;
+  public static final double ZERO_SHARE_TO_SKIP = 0.7;
 
   /** Products narrower than this (in C's columns) stay dense: the sparse kernel wants a row's 8 vectors of C. */
   public static final int COLUMNS_TO_SKIP = 64;
