@@ -78,7 +78,7 @@ public class PeakBenchmarks {
     return fmaLoop();
   }
 
-  private static float fmaLoop() {
+  static float fmaLoop() {
     FloatVector m = FloatVector.broadcast(SPECIES, 0.999999f);
     FloatVector s = FloatVector.broadcast(SPECIES, 1e-6f);
     FloatVector v0 = FloatVector.broadcast(SPECIES, 1f);

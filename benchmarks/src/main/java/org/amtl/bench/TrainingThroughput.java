@@ -87,7 +87,7 @@ public final class TrainingThroughput {
         }
         System.out.printf(Locale.ROOT, "threads %d: %sFBE %.0f samples/s, AMTL %.0f samples/s; AMTL time / FBE "
             + "time %.2f (median of the windows' ratios; windows FBE %s, AMTL %s)%n", threads,
-            n == 1 ? "" : "route " + routes.get(r).name().toLowerCase(Locale.ROOT) + ": ", median(fbe[r]),
+            "route " + routes.get(r).name().toLowerCase(Locale.ROOT) + ": ", median(fbe[r]),
             median(amtl[r]), median(timeRatio), fmt(fbe[r]), fmt(amtl[r]));
       }
       Batch probe = Batch.of(data.subList(0, BATCH), fbeTrainers.get(0).model().rowsPerField());

@@ -171,8 +171,9 @@ public final class Keys {
           + "skip the zeros a ReLU leaves and give the same floats on every machine (the default, for reproducible "
           + "tables). blas: every product through netlib, the BLAS layer of Spark MLlib (a native BLAS such as "
           + "OpenBLAS when the JVM finds libblas.so.3, netlib's Java code otherwise); its floats depend on the "
-          + "library and the CPU. auto: ours where a factor is mostly zeros, a native BLAS for the other products, "
-          + "ours alone when no native BLAS is found. The job logs what ran; the manifest's run section records it."));
+          + "library and the CPU. auto: a native BLAS for every product except where a factor is at least 82% zeros "
+          + "(there our kernel skipping them is faster), ours alone when no native BLAS is found. Fastest on a "
+          + "machine with OpenBLAS: blas or auto (see docs/performance.md). The job logs what ran; the manifest's run section records it."));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 

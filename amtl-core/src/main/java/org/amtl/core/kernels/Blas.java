@@ -13,6 +13,14 @@ import dev.ludovic.netlib.blas.NativeBLAS;
 public final class Blas {
   private static final BLAS INSTANCE = BLAS.getInstance();
 
+  /**
+   * With a native BLAS for the dense products, the share of zeros from which our skipping kernel is still faster
+   * (train.kernels=auto): measured at the reference model's shapes (benchmarks' {@code ProductTimes}, OpenBLAS
+   * 0.3.21 on one thread), skipping overtakes OpenBLAS at 80-83% zeros in every product of a hidden layer and in
+   * the first layer's forward and weight gradient.
+   */
+  public static final double ZERO_SHARE_TO_SKIP = 0.82;
+
   private Blas() {}
 
   /** True when the products run in a native library. */
@@ -31,10 +39,16 @@ public final class Blas {
    */
   public static void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
       float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    multiply(INSTANCE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+  }
+
+  /** The same through a given netlib implementation (benchmarks set the Java and the native one side by side). */
+  public static void multiply(BLAS blas, boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
+      int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
     if (m == 0 || n == 0) {
       return;
     }
-    INSTANCE.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, 1f, b, bOff, ldb, a, aOff, lda,
+    blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, 1f, b, bOff, ldb, a, aOff, lda,
         accumulate ? 1f : 0f, c, cOff, ldc);
   }
 }

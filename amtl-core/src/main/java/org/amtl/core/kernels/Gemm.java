@@ -92,7 +92,12 @@ public abstract class Gemm {
 
   /** Whether an (m x k) factor with this many non-zeros (-1: not counted) has enough zeros to skip them. */
   public static boolean mostlyZeros(int nonZeros, int m, int k) {
-    return nonZeros >= 0 && nonZeros <= (1 - ZERO_SHARE_TO_SKIP) * m * k;
+    return mostlyZeros(nonZeros, m, k, ZERO_SHARE_TO_SKIP);
+  }
+
+  /** The same with another share of zeros from which to skip them (against a native BLAS, {@link Blas}'s). */
+  public static boolean mostlyZeros(int nonZeros, int m, int k, double shareToSkip) {
+    return nonZeros >= 0 && nonZeros <= (1 - shareToSkip) * m * k;
   }
 
   /** Sets the bits of the matrix that {@code s} has taken: bit q of long (block, i) when A(i, 64 block + q) != 0. */

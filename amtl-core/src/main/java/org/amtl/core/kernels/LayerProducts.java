@@ -17,10 +17,12 @@ public final class LayerProducts {
   private int dyNonZeros = -1; // dy's, as the input gradient counted them; -1 before it or without one
 
   private final ProductRoute route;
+  private final double shareToSkip; // zeros from which skipping beats the dense path this route takes
 
   public LayerProducts(SparseRows sparse, ProductRoute route) {
     this.sparse = sparse;
     this.route = route;
+    this.shareToSkip = route.denseThroughBlas() ? Blas.ZERO_SHARE_TO_SKIP : Gemm.ZERO_SHARE_TO_SKIP;
   }
 
   /** y += x W, x (batch x in), W at {@code w[wOff]}; y holds the bias. Starts a step. */
@@ -31,7 +33,7 @@ public final class LayerProducts {
       return;
     }
     xNonZeros = route.skipsZeros() ? Gemm.get().markAndCount(sparse, x, 0, in, 1, batch, in, out) : -1;
-    if (Gemm.mostlyZeros(xNonZeros, batch, in)) {
+    if (mostlyZeros(xNonZeros, batch, in)) {
       Gemm.get().multiply(sparse, w, wOff, y, 0, out, true);
     } else {
       Blas.multiply(false, false, batch, out, in, x, 0, in, w, wOff, out, y, 0, out, true);
@@ -43,7 +45,7 @@ public final class LayerProducts {
     Gemm gemm = Gemm.get();
     // the sparse product reads W as B transposed; the dense one wants W^T stored (BLAS reads it transposed)
     dyNonZeros = route.skipsZeros() ? gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in) : -1;
-    if (Gemm.mostlyZeros(dyNonZeros, batch, out)) {
+    if (mostlyZeros(dyNonZeros, batch, out)) {
       gemm.multiply(sparse, w, wOff, 1, out, dx, 0, in, false);
     } else if (route.denseThroughBlas()) {
       Blas.multiply(false, true, batch, in, out, dy, 0, out, w, wOff, out, dx, 0, in, false);
@@ -71,8 +73,8 @@ public final class LayerProducts {
     if (dyCountedHere) {
       dyNonZeros = gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
     }
-    boolean skipX = Gemm.mostlyZeros(xNonZeros, batch, in);
-    boolean skipDy = Gemm.mostlyZeros(dyNonZeros, batch, out);
+    boolean skipX = mostlyZeros(xNonZeros, batch, in);
+    boolean skipDy = mostlyZeros(dyNonZeros, batch, out);
     if (skipX && (!skipDy || xNonZeros <= dyNonZeros)) {
       gemm.markAndCount(sparse, x, 0, 1, in, in, batch, out);
       gemm.multiply(sparse, dy, 0, g, wOff, out, true);
@@ -88,6 +90,10 @@ public final class LayerProducts {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, wOff, in, batch, out, true);
     }
     dyNonZeros = -1;
+  }
+
+  private boolean mostlyZeros(int nonZeros, int rows, int cols) {
+    return Gemm.mostlyZeros(nonZeros, rows, cols, shareToSkip);
   }
 
   // dW += x^T dy through netlib: x read transposed in place
