@@ -28,7 +28,7 @@ import org.amtl.core.kernels.SparseRows;
 public final class ProductTimes {
   static final int BATCH = 512;
   static final int OUT = 400;
-  static final double[] ZERO_SHARES = {0, 0.5, 0.6, 0.7, 0.8, 0.9};
+  static final double[] ZERO_SHARES = {0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
   private ProductTimes() {}
 

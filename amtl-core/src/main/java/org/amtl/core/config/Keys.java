@@ -171,7 +171,7 @@ public final class Keys {
           + "skip the zeros a ReLU leaves and give the same floats on every machine (the default, for reproducible "
           + "tables). blas: every product through netlib, the BLAS layer of Spark MLlib (a native BLAS such as "
           + "OpenBLAS when the JVM finds libblas.so.3, netlib's Java code otherwise); its floats depend on the "
-          + "library and the CPU. auto: a native BLAS for every product except where a factor is at least 82% zeros "
+          + "library and the CPU. auto: a native BLAS for every product except where a factor is half zeros or more "
           + "(there our kernel skipping them is faster), ours alone when no native BLAS is found. Fastest on a "
           + "machine with OpenBLAS: blas or auto (see docs/performance.md). The job logs what ran; the manifest's run section records it."));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,

@@ -13,14 +13,6 @@ import dev.ludovic.netlib.blas.NativeBLAS;
 public final class Blas {
   private static final BLAS INSTANCE = BLAS.getInstance();
 
-  /**
-   * With a native BLAS for the dense products, the share of zeros from which our skipping kernel is still faster
-   * (train.kernels=auto): measured at the reference model's shapes (benchmarks' {@code ProductTimes}, OpenBLAS
-   * 0.3.21 on one thread), skipping overtakes OpenBLAS at 80-83% zeros in every product of a hidden layer and in
-   * the first layer's forward and weight gradient.
-   */
-  public static final double ZERO_SHARE_TO_SKIP = 0.82;
-
   private Blas() {}
 
   /** True when the products run in a native library. */

@@ -18,10 +18,10 @@ public abstract class Gemm {
   /**
    * The share of zeros in A from which skipping them is taken to pay: the sparse kernel does fewer products but at a
    * lower rate per product, and marking the non-zeros costs a few percent of a dense one. Measured at the reference
-   * model's shapes (benchmarks' {@code ProductTimes}), skipping overtakes our dense kernel at 68-70% zeros, random or
-   * in AMTL's prefix pattern, and is 1.2-1.5x slower at 50-60% (see docs/performance.md).
+   * model's shapes (benchmarks' {@code ProductTimes}, AVX-512), skipping overtakes our dense kernel at 20-27% zeros
+   * (see docs/performance.md).
    */
-  public static final double ZERO_SHARE_TO_SKIP = 0.7;
+  public static final double ZERO_SHARE_TO_SKIP = 0.3;
 
   /** Products narrower than this (in C's columns) stay dense: the sparse kernel wants a row's 8 vectors of C. */
   public static final int COLUMNS_TO_SKIP = 64;
@@ -95,7 +95,7 @@ public abstract class Gemm {
     return mostlyZeros(nonZeros, m, k, ZERO_SHARE_TO_SKIP);
   }
 
-  /** The same with another share of zeros from which to skip them (against a native BLAS, {@link Blas}'s). */
+  /** The same with another share of zeros from which to skip them (against a native BLAS, say). */
   public static boolean mostlyZeros(int nonZeros, int m, int k, double shareToSkip) {
     return nonZeros >= 0 && nonZeros <= (1 - shareToSkip) * m * k;
   }

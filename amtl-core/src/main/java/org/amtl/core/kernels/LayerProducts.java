@@ -16,13 +16,29 @@ public final class LayerProducts {
   private int xNonZeros; // x's non-zeros as the forward counted them; -1 when its product was too narrow to skip
   private int dyNonZeros = -1; // dy's, as the input gradient counted them; -1 before it or without one
 
+  /**
+   * Against a native BLAS (train.kernels=auto), the share of zeros from which our kernel skipping them is faster,
+   * per product: measured at the reference model's shapes with OpenBLAS 0.3.21 on one thread (benchmarks'
+   * {@code ProductTimes}, AVX-512), skipping overtook it at 49-51% zeros in the forward and the weight gradient and
+   * at 56-64% in the input gradient. Against our dense kernel it pays from {@link Gemm#ZERO_SHARE_TO_SKIP}.
+   */
+  static final double FORWARD_ZEROS_AGAINST_BLAS = 0.5;
+  static final double INPUT_GRADIENT_ZEROS_AGAINST_BLAS = 0.62;
+  static final double WEIGHT_GRADIENT_ZEROS_AGAINST_BLAS = 0.5;
+
   private final ProductRoute route;
-  private final double shareToSkip; // zeros from which skipping beats the dense path this route takes
+  // zeros from which skipping beats the dense path this route takes, per product
+  private final double forwardShare;
+  private final double inputGradientShare;
+  private final double weightGradientShare;
 
   public LayerProducts(SparseRows sparse, ProductRoute route) {
     this.sparse = sparse;
     this.route = route;
-    this.shareToSkip = route.denseThroughBlas() ? Blas.ZERO_SHARE_TO_SKIP : Gemm.ZERO_SHARE_TO_SKIP;
+    boolean blas = route.denseThroughBlas();
+    this.forwardShare = blas ? FORWARD_ZEROS_AGAINST_BLAS : Gemm.ZERO_SHARE_TO_SKIP;
+    this.inputGradientShare = blas ? INPUT_GRADIENT_ZEROS_AGAINST_BLAS : Gemm.ZERO_SHARE_TO_SKIP;
+    this.weightGradientShare = blas ? WEIGHT_GRADIENT_ZEROS_AGAINST_BLAS : Gemm.ZERO_SHARE_TO_SKIP;
   }
 
   /** y += x W, x (batch x in), W at {@code w[wOff]}; y holds the bias. Starts a step. */
@@ -33,7 +49,7 @@ public final class LayerProducts {
       return;
     }
     xNonZeros = route.skipsZeros() ? Gemm.get().markAndCount(sparse, x, 0, in, 1, batch, in, out) : -1;
-    if (mostlyZeros(xNonZeros, batch, in)) {
+    if (Gemm.mostlyZeros(xNonZeros, batch, in, forwardShare)) {
       Gemm.get().multiply(sparse, w, wOff, y, 0, out, true);
     } else {
       Blas.multiply(false, false, batch, out, in, x, 0, in, w, wOff, out, y, 0, out, true);
@@ -45,7 +61,7 @@ public final class LayerProducts {
     Gemm gemm = Gemm.get();
     // the sparse product reads W as B transposed; the dense one wants W^T stored (BLAS reads it transposed)
     dyNonZeros = route.skipsZeros() ? gemm.markAndCount(sparse, dy, 0, out, 1, batch, out, in) : -1;
-    if (mostlyZeros(dyNonZeros, batch, out)) {
+    if (Gemm.mostlyZeros(dyNonZeros, batch, out, inputGradientShare)) {
       gemm.multiply(sparse, w, wOff, 1, out, dx, 0, in, false);
     } else if (route.denseThroughBlas()) {
       Blas.multiply(false, true, batch, in, out, dy, 0, out, w, wOff, out, dx, 0, in, false);
@@ -73,8 +89,8 @@ public final class LayerProducts {
     if (dyCountedHere) {
       dyNonZeros = gemm.markAndCount(sparse, dy, 0, 1, out, out, batch, in);
     }
-    boolean skipX = mostlyZeros(xNonZeros, batch, in);
-    boolean skipDy = mostlyZeros(dyNonZeros, batch, out);
+    boolean skipX = Gemm.mostlyZeros(xNonZeros, batch, in, weightGradientShare);
+    boolean skipDy = Gemm.mostlyZeros(dyNonZeros, batch, out, weightGradientShare);
     if (skipX && (!skipDy || xNonZeros <= dyNonZeros)) {
       gemm.markAndCount(sparse, x, 0, 1, in, in, batch, out);
       gemm.multiply(sparse, dy, 0, g, wOff, out, true);
@@ -90,10 +106,6 @@ public final class LayerProducts {
       gemm.multiplyTransposedA(x, 0, dy, 0, g, wOff, in, batch, out, true);
     }
     dyNonZeros = -1;
-  }
-
-  private boolean mostlyZeros(int nonZeros, int rows, int cols) {
-    return Gemm.mostlyZeros(nonZeros, rows, cols, shareToSkip);
   }
 
   // dW += x^T dy through netlib: x read transposed in place

@@ -11,9 +11,9 @@ public enum ProductRoute {
   /** netlib for every product (native when found, else its Java implementation), no zero skipping. */
   BLAS,
   /**
-   * A native BLAS for every product except where a factor has at least {@link Blas#ZERO_SHARE_TO_SKIP} zeros, which
-   * our kernel skips faster; our kernels alone (skipping from {@link Gemm#ZERO_SHARE_TO_SKIP}) when no native BLAS
-   * is found.
+   * A native BLAS for every product except where a factor has enough zeros that our kernel skipping them is faster
+   * (half of them or more, per product as {@link LayerProducts} measured); our kernels alone (skipping from
+   * {@link Gemm#ZERO_SHARE_TO_SKIP}) when no native BLAS is found.
    */
   AUTO;
 
@@ -33,8 +33,7 @@ public enum ProductRoute {
     return switch (this) {
       case OURS -> ours;
       case BLAS -> netlib();
-      case AUTO -> Blas.isNative() ? netlib() + ", " + ours + " where a factor is "
-          + Math.round(100 * Blas.ZERO_SHARE_TO_SKIP) + "% zeros or more"
+      case AUTO -> Blas.isNative() ? netlib() + ", " + ours + " where a factor is half zeros or more"
           : ours + ": no native BLAS found";
     };
   }

@@ -261,7 +261,17 @@ final class VectorGemm extends Gemm {
         }
       }
     }
-    for (; j < n; j++) { // (vectors of fewer than 4 are not worth a kernel: such widths are rare past 64 columns)
+    // an odd number of vectors leaves one (400 columns are 25 vectors of 16 floats with AVX-512): one at a time
+    // rather than a column at a time, which on that width cost more than the other 24 vectors together
+    for (; j + L <= n; j += L) {
+      for (int blk = 0; blk < a.blocks; blk++) {
+        copyPanel(a, blk, b, bOff + j * bcs, brs, bcs, L, copy, start);
+        for (int i = 0; i < a.rows; i++) {
+          panel.row1(a.bits[blk * a.rows + i], a.offset(i, blk), start, cOff + i * n + j);
+        }
+      }
+    }
+    for (; j < n; j++) { // the last columns short of a vector
       for (int blk = 0; blk < a.blocks; blk++) {
         for (int i = 0; i < a.rows; i++) {
           int ci = cOff + i * n + j;
@@ -424,6 +434,20 @@ final class VectorGemm extends Gemm {
       r1.intoArray(c, ci + L);
       r2.intoArray(c, ci + 2 * L);
       r3.intoArray(c, ci + 3 * L);
+    }
+
+    // as row10, one vector
+    void row1(long bits, int ai, int bj, int ci) {
+      FloatVector r0 = FloatVector.fromArray(S, c, ci);
+      float[] a = this.a;
+      int cs = this.cs;
+      float[] b = this.b;
+      for (int t = 0, count = Long.bitCount(bits); t < count; t++) {
+        int q = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        r0 = FloatVector.broadcast(S, a[ai + q * cs]).fma(FloatVector.fromArray(S, b, bj + q * PANEL_COPY_STRIDE), r0);
+      }
+      r0.intoArray(c, ci);
     }
   }
 

@@ -33,7 +33,7 @@ class SparseGemmTest {
       int aOff = rnd.nextInt(3);
       int bOff = rnd.nextInt(3);
       int cOff = rnd.nextInt(3);
-      float[] a = mostlyZeros(rnd, aOff + m * k, Gemm.ZERO_SHARE_TO_SKIP + 0.05 + 0.2 * rnd.nextDouble());
+      float[] a = mostlyZeros(rnd, aOff + m * k, zeroShareAboveThreshold(rnd));
       float[] b = GemmTest.random(rnd, bOff + k * n);
       float[] start = GemmTest.random(rnd, cOff + m * n + 2);
       int rs = transposed ? 1 : k;
@@ -67,7 +67,7 @@ class SparseGemmTest {
       int k = DEPTHS[trial % DEPTHS.length];
       int n = WIDTHS[trial / DEPTHS.length % WIDTHS.length];
       int bOff = rnd.nextInt(3);
-      float[] a = mostlyZeros(rnd, m * k, Gemm.ZERO_SHARE_TO_SKIP + 0.05 + 0.2 * rnd.nextDouble());
+      float[] a = mostlyZeros(rnd, m * k, zeroShareAboveThreshold(rnd));
       float[] b = GemmTest.random(rnd, k * n);
       float[] bT = new float[bOff + n * k]; // B^T stored row-major, as a layer's W is for dx = dy W^T
       for (int p = 0; p < k; p++) {
@@ -133,6 +133,11 @@ class SparseGemmTest {
     assertTrue(Gemm.get().markIfMostlyZeros(marks, manyZeros, 0, 100, 1, 32, 100, 64));
     assertFalse(Gemm.get().markIfMostlyZeros(marks, fewZeros, 0, 100, 1, 32, 100, 64), "fewer zeros than the share to skip");
     assertFalse(Gemm.get().markIfMostlyZeros(marks, manyZeros, 0, 100, 1, 32, 100, 63), "narrower than 64");
+  }
+
+  /** A share of zeros well above the one from which products skip them, so that even a small A skips. */
+  static double zeroShareAboveThreshold(SplittableRandom rnd) {
+    return Math.min(0.95, Gemm.ZERO_SHARE_TO_SKIP + 0.15 + 0.5 * rnd.nextDouble());
   }
 
   /** Gaussian floats with a share {@code zeros} of them (about) zero, a few of those -0. */
