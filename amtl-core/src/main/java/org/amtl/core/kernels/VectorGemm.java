@@ -31,6 +31,8 @@ final class VectorGemm extends Gemm {
   private static final int PANEL_COPY_STRIDE = 10 * L;
   // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+  // marking reads 8 floats at a time whatever the preferred width (256 bits run as such with AVX-512 too)
+  private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
   private static final IntVector[] GROUP_BITS = new IntVector[4]; // lane j of group g: 1 << (8 g + j)
 
   static {
@@ -150,7 +152,7 @@ final class VectorGemm extends Gemm {
   // past whole vectors, as the scalar loop does
   @Override
   void markNonZeros(SparseRows s) {
-    if (L != 8) {
+    if (S.vectorBitSize() < 256) {
       super.markNonZeros(s);
       return;
     }
@@ -164,7 +166,7 @@ final class VectorGemm extends Gemm {
           s.bits[blk * s.rows + i] = rowWord(s.a, s.off + i * s.rs + p0, width);
         }
       } else if (transposed && s.cols - p0 >= SparseRows.BLOCK) {
-        for (; i + L <= s.rows; i += L) {
+        for (; i + 8 <= s.rows; i += 8) {
           columnWords(s, blk, i);
         }
       }
@@ -195,7 +197,7 @@ final class VectorGemm extends Gemm {
 
   // lanes of a[x..x+8) that are not zero of either sign
   private static VectorMask<Integer> nonZero(float[] a, int x) {
-    return FloatVector.fromArray(S, a, x).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
+    return FloatVector.fromArray(S8, a, x).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
   }
 
   // the longs of block blk for A's rows i..i+8, A given transposed: row p of A^T holds A(i.., p) side by side
@@ -210,7 +212,7 @@ final class VectorGemm extends Gemm {
       high = high.or(IntVector.zero(I).blend(1 << q, nonZero(s.a, x)));
     }
     int base = blk * s.rows + i;
-    for (int j = 0; j < L; j++) {
+    for (int j = 0; j < 8; j++) {
       s.bits[base + j] = (low.lane(j) & 0xffffffffL) | (long) high.lane(j) << 32;
     }
   }
