@@ -30,16 +30,19 @@ final class VectorGemm extends Gemm {
   // the sparse product's copy of a block of B's panel: rows of the widest panel, 10 vectors, a whole number of lines
   private static final int PANEL_COPY_STRIDE = 10 * L;
   // marking non-zeros takes 8 floats at a time (on 256-bit vectors; other widths mark as the scalar loop does)
-  private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
-  // marking reads 8 floats at a time whatever the preferred width (256 bits run as such with AVX-512 too)
-  private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-  private static final IntVector[] GROUP_BITS = new IntVector[4]; // lane j of group g: 1 << (8 g + j)
+  // ints of the same shape as S, for the marks: mixing shapes (256-bit marks beside 512-bit products) made HotSpot
+  // stop compiling the Vector API calls of a model's first steps into vector instructions (AMTL at a sixth of its
+  // speed, measured), so every vector here has the preferred shape
+  @SuppressWarnings("unchecked")
+  private static final VectorSpecies<Integer> I = (VectorSpecies<Integer>) VectorSpecies.of(int.class, S.vectorShape());
+  // an int holds the bits of 32 / L vectors of floats: lane j of group g is 1 << (L g + j)
+  private static final IntVector[] GROUP_BITS = new IntVector[Math.max(1, 32 / L)];
 
   static {
-    for (int g = 0; g < 4; g++) {
-      int[] bit = new int[8];
-      for (int j = 0; j < 8; j++) {
-        bit[j] = 1 << (8 * g + j);
+    for (int g = 0; g < GROUP_BITS.length; g++) {
+      int[] bit = new int[L];
+      for (int j = 0; j < L && L * g + j < 32; j++) {
+        bit[j] = 1 << (L * g + j);
       }
       GROUP_BITS[g] = IntVector.fromArray(I, bit, 0);
     }
@@ -152,7 +155,7 @@ final class VectorGemm extends Gemm {
   // past whole vectors, as the scalar loop does
   @Override
   void markNonZeros(SparseRows s) {
-    if (S.vectorBitSize() < 256) {
+    if (L < 8 || L > 32) { // (a 64-column block is 64 / L vectors; narrower vectors are not worth it)
       super.markNonZeros(s);
       return;
     }
@@ -166,7 +169,7 @@ final class VectorGemm extends Gemm {
           s.bits[blk * s.rows + i] = rowWord(s.a, s.off + i * s.rs + p0, width);
         }
       } else if (transposed && s.cols - p0 >= SparseRows.BLOCK) {
-        for (; i + 8 <= s.rows; i += 8) {
+        for (; i + L <= s.rows; i += L) {
           columnWords(s, blk, i);
         }
       }
@@ -176,31 +179,32 @@ final class VectorGemm extends Gemm {
     }
   }
 
-  // the long of the width (at most 64) floats from a[x] on: bit q set when a[x + q] != 0; whole groups of 8 as
-  // vectors (a layer of 416 inputs ends in a block of 32), the rest one by one
+  // the long of the width (at most 64) floats from a[x] on: bit q set when a[x + q] != 0; whole vectors at a time
+  // (a layer of 416 inputs ends in a block of 32), the rest one by one
   private static long rowWord(float[] a, int x, int width) {
     IntVector low = IntVector.zero(I);
     IntVector high = IntVector.zero(I);
-    int groups = width / 8;
-    for (int g = 0; g < Math.min(groups, 4); g++) {
-      low = low.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + 8 * g)));
+    int vectors = width / L;
+    int perInt = 32 / L;
+    for (int g = 0; g < Math.min(vectors, perInt); g++) {
+      low = low.or(IntVector.zero(I).blend(GROUP_BITS[g], nonZero(a, x + L * g)));
     }
-    for (int g = 4; g < groups; g++) {
-      high = high.or(IntVector.zero(I).blend(GROUP_BITS[g - 4], nonZero(a, x + 8 * g)));
+    for (int g = perInt; g < vectors; g++) {
+      high = high.or(IntVector.zero(I).blend(GROUP_BITS[g - perInt], nonZero(a, x + L * g)));
     }
     long word = (low.reduceLanes(VectorOperators.OR) & 0xffffffffL) | (long) high.reduceLanes(VectorOperators.OR) << 32;
-    for (int q = 8 * groups; q < width; q++) {
+    for (int q = L * vectors; q < width; q++) {
       word |= (long) SparseRows.isNonZero(a[x + q]) << q;
     }
     return word;
   }
 
-  // lanes of a[x..x+8) that are not zero of either sign
+  // lanes of a[x..x+L) that are not zero of either sign
   private static VectorMask<Integer> nonZero(float[] a, int x) {
-    return FloatVector.fromArray(S8, a, x).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
+    return FloatVector.fromArray(S, a, x).reinterpretAsInts().and(0x7fffffff).compare(VectorOperators.NE, 0);
   }
 
-  // the longs of block blk for A's rows i..i+8, A given transposed: row p of A^T holds A(i.., p) side by side
+  // the longs of block blk for A's rows i..i+L, A given transposed: row p of A^T holds A(i.., p) side by side
   private static void columnWords(SparseRows s, int blk, int i) {
     IntVector low = IntVector.zero(I);
     IntVector high = IntVector.zero(I);
@@ -212,7 +216,7 @@ final class VectorGemm extends Gemm {
       high = high.or(IntVector.zero(I).blend(1 << q, nonZero(s.a, x)));
     }
     int base = blk * s.rows + i;
-    for (int j = 0; j < 8; j++) {
+    for (int j = 0; j < L; j++) {
       s.bits[base + j] = (low.lane(j) & 0xffffffffL) | (long) high.lane(j) << 32;
     }
   }
