@@ -143,6 +143,12 @@ public abstract class Gemm {
   /** y[yOff + j] = fma(alpha, x[xOff + j], y[yOff + j]) for j < n: one row of a product with a sparse factor. */
   public abstract void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
+  /**
+   * y[yOff + j] += a[aOff + j] * b[bOff + j] for j < n, the product rounded before the sum (not an fma): an AMTL
+   * row's gradient m * dv added to its table row.
+   */
+  public abstract void addProducts(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n);
+
   /** dst (cols x rows) = src (rows x cols) transposed; src at an offset. */
   public static void transpose(float[] src, int off, int rows, int cols, float[] dst) {
     transpose(src, off, rows, cols, dst, 0, false);
@@ -194,6 +200,13 @@ public abstract class Gemm {
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
       for (int j = 0; j < n; j++) {
         y[yOff + j] = Math.fma(alpha, x[xOff + j], y[yOff + j]);
+      }
+    }
+
+    @Override
+    public void addProducts(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+      for (int j = 0; j < n; j++) {
+        y[yOff + j] += a[aOff + j] * b[bOff + j];
       }
     }
 

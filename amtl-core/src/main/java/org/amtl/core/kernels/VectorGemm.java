@@ -469,6 +469,18 @@ final class VectorGemm extends Gemm {
     }
   }
 
+  @Override
+  public void addProducts(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      FloatVector.fromArray(S, a, aOff + j).mul(FloatVector.fromArray(S, b, bOff + j))
+          .add(FloatVector.fromArray(S, y, yOff + j)).intoArray(y, yOff + j);
+    }
+    for (; j < n; j++) {
+      y[yOff + j] += a[aOff + j] * b[bOff + j];
+    }
+  }
+
   // four columns' vectors at a time, so that four independent chains of adds are in flight
   @Override
   public void addColumnSums(float[] x, int rows, int cols, float[] dst, int off) {

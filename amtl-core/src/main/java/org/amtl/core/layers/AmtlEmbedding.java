@@ -1,6 +1,7 @@
 package org.amtl.core.layers;
 
 import java.util.List;
+import org.amtl.core.kernels.Gemm;
 
 /** AMTL: a full (rows x d) table whose rows are multiplied by the field's {@link AmtlMask}: v_i = m_i * e_i. */
 public final class AmtlEmbedding extends FieldEmbedding {
@@ -45,12 +46,10 @@ public final class AmtlEmbedding extends FieldEmbedding {
   // forward's gathered rows, since reading the table again would miss the cache once per row
   @Override
   protected void backwardVectors(int[] ids, int n, float[] dvectors) {
+    Gemm gemm = Gemm.get();
     for (int s = 0; s < n; s++) {
       int o = table.gradOffset(ids[s]);
-      float[] g = table.gradBuffer();
-      for (int j = 0; j < dim; j++) {
-        g[o + j] += masks[s * dim + j] * dvectors[s * dim + j];
-      }
+      gemm.addProducts(masks, s * dim, dvectors, s * dim, table.gradBuffer(), o, dim);
     }
     float[] dmasks = dvectors;
     for (int o = 0; o < n * dim; o++) {

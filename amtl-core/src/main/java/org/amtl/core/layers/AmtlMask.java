@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.amtl.core.data.FieldVocabulary;
 import org.amtl.core.data.FrequencyFeatures;
+import org.amtl.core.kernels.Gemm;
 import org.amtl.core.kernels.Softmax;
 
 /**
@@ -150,11 +151,9 @@ public final class AmtlMask {
     int g = groups;
     Arrays.fill(dmaskSum, 0, g * dim, 0f);
     Arrays.fill(shareSum, 0, g, 0f);
+    Gemm gemm = Gemm.get();
     for (int i = 0; i < n; i++) {
-      int o = groupOf[i] * dim;
-      for (int j = 0; j < dim; j++) {
-        dmaskSum[o + j] += dmask[i * dim + j];
-      }
+      gemm.axpy(1f, dmask, i * dim, dmaskSum, groupOf[i] * dim, dim); // fma(1, x, y) rounds as y + x does
       shareSum[groupOf[i]] += budgetPerRow ? lookupWeights[i] * features.inverseFrequency(ids[i]) : lookupWeights[i];
     }
     for (int k = 0; k < g; k++) {
@@ -313,6 +312,12 @@ public final class AmtlMask {
       dz[off + l] = dt;
       dot += dt * probs[off + l];
     }
+    if (temperature == 1f) { // x / 1 is x: the same floats without a division per element
+      for (int l = 0; l < d; l++) {
+        dz[off + l] = probs[off + l] * (dz[off + l] - dot);
+      }
+      return;
+    }
     for (int l = 0; l < d; l++) {
       dz[off + l] = probs[off + l] * (dz[off + l] - dot) / temperature;
     }
@@ -328,10 +333,10 @@ public final class AmtlMask {
     int best = 0;
     float max = v[off]; // the running maximum in a local, not read again from v[best] at every step
     for (int j = 1; j < d; j++) {
-      if (v[off + j] > max) {
-        best = j;
-        max = v[off + j];
-      }
+      float x = v[off + j];
+      boolean above = x > max; // selects rather than branches: which position wins is as good as random
+      best = above ? j : best;
+      max = above ? x : max;
     }
     return best;
   }

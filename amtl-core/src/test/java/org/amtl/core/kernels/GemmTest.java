@@ -91,6 +91,30 @@ class GemmTest {
   }
 
   @Test
+  void addProductsEqualsTheScalarOneFloatForFloat() {
+    SplittableRandom rnd = new SplittableRandom(10);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + rnd.nextInt(70);
+      int aOff = rnd.nextInt(4);
+      int bOff = rnd.nextInt(4);
+      int yOff = rnd.nextInt(4);
+      float[] a = random(rnd, aOff + n);
+      float[] b = random(rnd, bOff + n);
+      float[] start = random(rnd, yOff + n + 2);
+      float[] vector = start.clone();
+      float[] scalar = start.clone();
+      Gemm.get().addProducts(a, aOff, b, bOff, vector, yOff, n);
+      new Gemm.Scalar().addProducts(a, aOff, b, bOff, scalar, yOff, n);
+      for (int i = 0; i < start.length; i++) {
+        assertEquals(Float.floatToIntBits(scalar[i]), Float.floatToIntBits(vector[i]), "n = " + n + " at " + i);
+        boolean inside = i >= yOff && i < yOff + n;
+        float expected = inside ? start[i] + a[aOff + i - yOff] * b[bOff + i - yOff] : start[i];
+        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(scalar[i]), "n = " + n + " at " + i);
+      }
+    }
+  }
+
+  @Test
   void axpyEqualsTheScalarOneFloatForFloat() {
     SplittableRandom rnd = new SplittableRandom(9);
     for (int trial = 0; trial < 40; trial++) {
