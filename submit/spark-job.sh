@@ -28,6 +28,9 @@ while [ $# -gt 0 ]; do
 done
 
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+# With train.kernels=blas or auto and a native BLAS, one BLAS thread per task: a task slot is one core, and
+# OpenBLAS's own threads would take the cores of the other slots (docs/running.md). Both can be overridden.
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 log_conf="-Dlog4j2.configurationFile=$here/log4j2.properties"
 
 if [ -n "${SPARK_HOME:-}" ]; then
@@ -47,6 +50,7 @@ if [ -n "${SPARK_HOME:-}" ]; then
   done
   exec "$SPARK_HOME/bin/spark-submit" --master "$master" --class "$main_class" \
     --driver-java-options "$driver_opts" --conf "spark.executor.extraJavaOptions=$executor_opts" \
+    --conf spark.executorEnv.OPENBLAS_NUM_THREADS=1 \
     --jars "$extra_jars" "${submit_confs[@]+"${submit_confs[@]}"}" \
     "$jar" "${job_args[@]+"${job_args[@]}"}"
 fi
