@@ -81,9 +81,9 @@ final class VectorGemm extends Gemm {
         }
       }
     }
-    for (; j + L <= n; j += L) {
-      for (int i = 0; i < tiled; i++) {
-        row(a, aOff, rs, cs, b, bOff, c, cOff, i, j, k, n);
+    for (; j + L <= n; j += L) { // an odd vector (400 columns of 16 lanes, a 16-wide AML output): six rows' chains
+      for (int i = 0; i < tiled; i += 6) {
+        tile6x1(a, aOff, rs, cs, b, bOff + j, n, c, cOff, i, j, k, n);
       }
     }
     for (int i = tiled; i < m; i++) { // the last rows, fewer than a tile: four vectors' chains side by side
@@ -596,6 +596,36 @@ final class VectorGemm extends Gemm {
   }
 
   // C[i, j..j+L) += A[i, :] B[:, j..j+L)
+  // C[i..i+5, one vector at j] += A[i..i+5, :] B[:, that vector]: six independent fma chains, where one row at a
+  // time would wait on each fma's latency
+  private static void tile6x1(float[] a, int aOff, int rs, int cs, float[] b, int bOff, int bn, float[] c, int cOff,
+      int i, int j, int k, int n) {
+    int c0 = cOff + i * n + j;
+    FloatVector r0 = FloatVector.fromArray(S, c, c0);
+    FloatVector r1 = FloatVector.fromArray(S, c, c0 + n);
+    FloatVector r2 = FloatVector.fromArray(S, c, c0 + 2 * n);
+    FloatVector r3 = FloatVector.fromArray(S, c, c0 + 3 * n);
+    FloatVector r4 = FloatVector.fromArray(S, c, c0 + 4 * n);
+    FloatVector r5 = FloatVector.fromArray(S, c, c0 + 5 * n);
+    int ap = aOff + i * rs;
+    int bp = bOff;
+    for (int p = 0; p < k; p++, ap += cs, bp += bn) {
+      FloatVector b0 = FloatVector.fromArray(S, b, bp);
+      r0 = FloatVector.broadcast(S, a[ap]).fma(b0, r0);
+      r1 = FloatVector.broadcast(S, a[ap + rs]).fma(b0, r1);
+      r2 = FloatVector.broadcast(S, a[ap + 2 * rs]).fma(b0, r2);
+      r3 = FloatVector.broadcast(S, a[ap + 3 * rs]).fma(b0, r3);
+      r4 = FloatVector.broadcast(S, a[ap + 4 * rs]).fma(b0, r4);
+      r5 = FloatVector.broadcast(S, a[ap + 5 * rs]).fma(b0, r5);
+    }
+    r0.intoArray(c, c0);
+    r1.intoArray(c, c0 + n);
+    r2.intoArray(c, c0 + 2 * n);
+    r3.intoArray(c, c0 + 3 * n);
+    r4.intoArray(c, c0 + 4 * n);
+    r5.intoArray(c, c0 + 5 * n);
+  }
+
   private static void row(float[] a, int aOff, int rs, int cs, float[] b, int bOff, float[] c, int cOff, int i, int j,
       int k, int n) {
     int ci = cOff + i * n + j;
