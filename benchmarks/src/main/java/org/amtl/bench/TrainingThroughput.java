@@ -68,8 +68,10 @@ public final class TrainingThroughput {
       for (ProductRoute route : routes) {
         fbeTrainers.add(new Trainers(EmbeddingVariant.FBE, route, vocab, threads));
         amtlTrainers.add(new Trainers(EmbeddingVariant.AMTL, route, vocab, threads));
-        fbeTrainers.get(fbeTrainers.size() - 1).samplesPerSecond(warm, 2 * batches); // JIT warm-up, not counted
+        // JIT warm-up, not counted; AMTL first, as an executor training AMTL compiles the kernels on its shapes
+        // (a fault that only showed when AMTL was a JVM's first model once cost it 6x: docs/performance.md)
         amtlTrainers.get(amtlTrainers.size() - 1).samplesPerSecond(warm, 2 * batches);
+        fbeTrainers.get(fbeTrainers.size() - 1).samplesPerSecond(warm, 2 * batches);
       }
       for (int w = 0; w < windows; w++) {
         List<Example> slice = data.subList(2 * w * batches * BATCH, (2 * w + 2) * batches * BATCH);
