@@ -172,8 +172,9 @@ public final class Keys {
           + "tables). blas: every product through netlib, the BLAS layer of Spark MLlib (a native BLAS such as "
           + "OpenBLAS when the JVM finds libblas.so.3, netlib's Java code otherwise); its floats depend on the "
           + "library and the CPU. auto: a native BLAS for every product except where a factor is half zeros or more "
-          + "(there our kernel skipping them is faster), ours alone when no native BLAS is found. Fastest on a "
-          + "machine with OpenBLAS: blas or auto (see docs/performance.md). The job logs what ran; the manifest's run section records it."));
+          + "(62% for input gradients; there our kernel skipping them is faster), ours alone when no native BLAS is "
+          + "found. With OpenBLAS the benchmark's model trained about as fast with auto as with ours, slower with "
+          + "blas (docs/performance.md). The job logs what ran; the manifest's run section records it."));
   public static final ConfigKey<Boolean> EVAL_PER_ROUND = add(boolKey("eval.perRound", true,
       "Evaluate the test split after every round (for the AUC-per-round chart); false evaluates once at the end."));
 

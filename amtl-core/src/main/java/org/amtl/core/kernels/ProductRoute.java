@@ -33,7 +33,7 @@ public enum ProductRoute {
     return switch (this) {
       case OURS -> ours;
       case BLAS -> netlib();
-      case AUTO -> Blas.isNative() ? netlib() + ", " + ours + " where a factor is half zeros or more"
+      case AUTO -> Blas.isNative() ? netlib() + ", " + ours + " where a factor has enough zeros to skip (50-62%)"
           : ours + ": no native BLAS found";
     };
   }
