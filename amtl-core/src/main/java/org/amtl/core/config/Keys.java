@@ -216,6 +216,10 @@ public final class Keys {
       "Distinct values per field of the generated log (Zipf-distributed).", 1, 100_000_000));
   public static final ConfigKey<Double> SYNTHETIC_ZIPF = add(doubleKey("synthetic.zipf", 1.1,
       "Zipf exponent of value frequencies in the generated log.", 0, false, 10));
+  public static final ConfigKey<PlantedDims> SYNTHETIC_PLANTED_DIMS = add(enumKey("synthetic.plantedDims",
+      PlantedDims.class, PlantedDims.PREFIX, "Where the generated log's planted model puts each value's signal: prefix "
+          + "(frequent values in more leading dims, rare ones in fewer: the case AMTL is built for) or all (every "
+          + "value in all model.dim dims, so a rare value gains from fewer dims only by overfitting less)."));
 
   // ---- scoring (org.amtl.spark.ScoreJob): a published table's click probabilities for a log
   public static final ConfigKey<String> SCORE_TABLE = add(stringKey("score.table", "",
@@ -260,6 +264,10 @@ public final class Keys {
   public static final ConfigKey<int[]> EXPERIMENT_SEEDS = add(intListKey("experiment.seeds", new int[] {1, 2, 3},
       "Training seeds of every arm (initialisation and shuffling); the split and the data layout stay those of "
           + "train.seed.", 0, Integer.MAX_VALUE, false));
+  public static final ConfigKey<String> EXPERIMENT_DIMS_ARM = add(stringKey("experiment.dimsArm", "",
+      "The arm whose learned dims by frequency the results show (its first seed): an arm of experiment.arms with "
+          + "AMTL masks; empty: the first amtl arm.",
+      ".*", "an arm of experiment.arms"));
   public static final ConfigKey<Boolean> EXPERIMENT_HOT_START = add(boolKey("experiment.hotStart", true,
       "Also run the hot-start comparison: the data cut into two days by a seeded hash (generated input: "
           + "synthetic.day 0 and 1); on day 2, AMTL from scratch vs hot-started from day 1's AMTL and from day 1's "
@@ -268,6 +276,9 @@ public final class Keys {
       "Folder that receives <experiment.name>/ with results.json, results.md and the charts (replacing earlier "
           + "results; a folder without results.json is never replaced).", ".+",
       "a path"));
+
+  /** Where the generated log's planted model puts each value's signal ({@code synthetic.plantedDims}). */
+  public enum PlantedDims { PREFIX, ALL }
 
   /** Source formats of the importer. */
   public enum ImportFormat { MOVIELENS_1M, MOVIELENS_100K, CRITEO }

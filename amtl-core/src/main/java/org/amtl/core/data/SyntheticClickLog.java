@@ -8,11 +8,11 @@ import java.util.SplittableRandom;
 import org.amtl.core.util.Seeds;
 
 /**
- * A generated click log with a planted model in which frequent values carry signal in more dimensions than rare
- * ones. Field f draws value ranks from a Zipf(s) law over {@code values} values. Each value v of rank r has a
- * true vector of {@code trueDim} dims of which only the first k*(r) are non-zero, where k*(r) falls from trueDim
- * (rank 1) to 1 (the rarest rank) linearly in log(rank). The label is Bernoulli(sigmoid(bias + sum_f
- * &lt;w_f, e*_{f,v}&gt;)).
+ * A generated click log with a planted model. Field f draws value ranks from a Zipf(s) law over {@code values}
+ * values. Each value v of rank r has a true vector of {@code trueDim} dims of which only the first k*(r) are
+ * non-zero. With prefix signal (the default) k*(r) falls from trueDim (rank 1) to 1 (the rarest rank) linearly in
+ * log(rank), so frequent values carry signal in more dims than rare ones; with signal in all dims k*(r) = trueDim
+ * for every value. The label is Bernoulli(sigmoid(bias + sum_f &lt;w_f, e*_{f,v}&gt;)).
  */
 public final class SyntheticClickLog {
   /** One generated row: label and per field the value's true rank (1 = most frequent). */
@@ -21,15 +21,24 @@ public final class SyntheticClickLog {
   private final int fields;
   private final int values;
   private final int trueDim;
+  private final boolean prefixSignal;
   private final double[][] cdf;
   private final float[][][] trueVectors; // [field][rank][dim]
   private final float[][] fieldWeights; // [field][dim]
   private final float bias;
 
+  /** A log whose planted model puts signal in a prefix that shrinks with rarity. */
   public SyntheticClickLog(int fields, int values, double zipf, int trueDim, double signal, long seed) {
+    this(fields, values, zipf, trueDim, signal, seed, true);
+  }
+
+  /** {@code prefixSignal} false: every value carries signal in all {@code trueDim} dims. */
+  public SyntheticClickLog(int fields, int values, double zipf, int trueDim, double signal, long seed,
+      boolean prefixSignal) {
     this.fields = fields;
     this.values = values;
     this.trueDim = trueDim;
+    this.prefixSignal = prefixSignal;
     this.cdf = new double[fields][values];
     this.trueVectors = new float[fields][values + 1][trueDim];
     this.fieldWeights = new float[fields][trueDim];
@@ -58,6 +67,9 @@ public final class SyntheticClickLog {
 
   /** k*(r): the number of dims that carry signal for rank r. */
   public int trueDimOf(int rank) {
+    if (!prefixSignal) {
+      return trueDim;
+    }
     double x = values == 1 ? 0 : Math.log(rank) / Math.log(values);
     return Math.max(1, (int) Math.round(trueDim * (1 - x)));
   }

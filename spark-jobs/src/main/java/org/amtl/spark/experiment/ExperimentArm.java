@@ -69,6 +69,11 @@ record ExperimentArm(String label, String head, String variant, Map<String, Stri
     return Keys.EXPERIMENT_ARMS.name() + ": arm '" + spec + "': " + why;
   }
 
+  /** Whether the arm trains AMTL masks (the paper's layer or an ablation), so it has learned dims. */
+  boolean hasMask(AmtlConfig base) {
+    return configure(base).get(Keys.EMBEDDING) == EmbeddingVariant.AMTL;
+  }
+
   /** The configuration of this arm on top of the experiment's; errors name the arm. */
   AmtlConfig configure(AmtlConfig base) {
     try {

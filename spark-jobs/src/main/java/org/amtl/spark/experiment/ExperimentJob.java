@@ -64,6 +64,11 @@ public final class ExperimentJob {
       throw new IllegalArgumentException("config key '" + Keys.EXPERIMENT_ARMS.name() + "' lists no arm");
     }
     int[] seeds = config.get(Keys.EXPERIMENT_SEEDS);
+    String dimsOf = config.get(Keys.EXPERIMENT_DIMS_ARM).trim();
+    if (!dimsOf.isEmpty() && arms.stream().noneMatch(a -> a.label().equals(dimsOf) && a.hasMask(config))) {
+      throw new IllegalArgumentException("config key '" + Keys.EXPERIMENT_DIMS_ARM.name() + "' names '" + dimsOf
+          + "', which is not an AMTL-family arm of " + Keys.EXPERIMENT_ARMS.name());
+    }
     ExperimentReport.checkReplaceable(config, spark.sparkContext().hadoopConfiguration());
     spark.conf().set("spark.sql.constraintPropagation.enabled", "false"); // see TrainJob.run
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -86,7 +91,9 @@ public final class ExperimentJob {
         LOG.info(String.format(Locale.ROOT, "experiment run %d/%d: %s seed %d  AUC %.5f  logloss %.5f  storage "
                 + "%.1f%%  %.1f s", runs.size(), total, arm.label(), seed, run.auc(), run.logloss(),
             100 * run.storageRatio(), run.trainSeconds()));
-        if (dims == null && arm.variant().equals(EmbeddingVariant.AMTL.key())) {
+        boolean showsDims = dimsOf.isEmpty() ? arm.variant().equals(EmbeddingVariant.AMTL.key())
+            : arm.label().equals(dimsOf);
+        if (dims == null && showsDims) {
           dims = DimsByFrequency.of(model, armConfig.getInt(Keys.FREQUENCY_BUCKETS));
           dimsArm = arm.label() + " seed " + seed;
         }

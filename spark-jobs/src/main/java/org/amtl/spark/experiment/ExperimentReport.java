@@ -28,7 +28,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Writes an experiment's results: results.json (every run and every summary), results.md (the tables, for
- * docs/results.md) and three charts (AUC against storage per seed, dims by frequency, hot start). The folder is
+ * docs/results.md) and charts: AUC against storage (per seed, or as the fixed-size frontier with every other arm
+ * against it when FBE ran at several sizes), dims by frequency, hot start. The folder is
  * written aside and swapped in at the end, so a failed write leaves the previous results as they were.
  */
 final class ExperimentReport {
@@ -37,6 +38,7 @@ final class ExperimentReport {
   static final String AUC_CHART = "auc-vs-storage.png";
   static final String DIMS_CHART = "dims-vs-frequency.png";
   static final String HOT_CHART = "hot-start.png";
+  static final String FRONTIER_CHART = "frontier.png";
 
   /** One arm over its seeds; deltas are paired by seed against the same head's FBE arm (NaN without one). */
   record ArmSummary(String arm, int seeds, double aucMean, double aucStd, double deltaMean, double deltaStd,
@@ -68,9 +70,14 @@ final class ExperimentReport {
     fs.delete(tmp, true);
     Charts.headless();
     List<ArmSummary> summaries = summarize(r);
-    text(fs, new Path(tmp, JSON), json(r, summaries));
-    text(fs, new Path(tmp, MARKDOWN), markdown(r, summaries));
-    png(fs, new Path(tmp, AUC_CHART), aucChart(r));
+    List<Frontier> frontiers = Frontier.of(r);
+    text(fs, new Path(tmp, JSON), json(r, summaries, frontiers));
+    text(fs, new Path(tmp, MARKDOWN), markdown(r, summaries, frontiers));
+    if (frontiers.isEmpty()) {
+      png(fs, new Path(tmp, AUC_CHART), aucChart(r));
+    } else { // the frontier chart shows the same runs, with the FBE sizes joined and error bars
+      png(fs, new Path(tmp, FRONTIER_CHART), FrontierChart.of(r.name(), frontiers));
+    }
     if (r.dims() != null) {
       png(fs, new Path(tmp, DIMS_CHART), Report.dimsChart(r.dims(), r.name() + ": learned dim by value frequency ("
           + r.dimsArm() + ")"));
@@ -159,7 +166,8 @@ final class ExperimentReport {
     return sb.toString();
   }
 
-  static String json(ExperimentJob.Results r, List<ArmSummary> summaries) throws IOException {
+  static String json(ExperimentJob.Results r, List<ArmSummary> summaries, List<Frontier> frontiers)
+      throws IOException {
     ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = om.createObjectNode();
     root.put("name", r.name());
@@ -173,6 +181,7 @@ final class ExperimentReport {
     root.put("wallSeconds", r.wallSeconds());
     root.set("arms", om.valueToTree(summaries));
     root.set("runs", om.valueToTree(r.runs()));
+    root.set("frontiers", om.valueToTree(frontiers));
     if (r.dims() != null) {
       ObjectNode dims = root.putObject("dimsByFrequency");
       dims.put("arm", r.dimsArm());
@@ -205,7 +214,7 @@ final class ExperimentReport {
     return a;
   }
 
-  static String markdown(ExperimentJob.Results r, List<ArmSummary> summaries) {
+  static String markdown(ExperimentJob.Results r, List<ArmSummary> summaries, List<Frontier> frontiers) {
     StringBuilder md = new StringBuilder();
     int seeds = r.config().get(Keys.EXPERIMENT_SEEDS).length;
     md.append(String.format(Locale.ROOT, "%d train rows, %d test rows, %d fields (vocabulary sizes: %s); d = %d, "
@@ -227,7 +236,15 @@ final class ExperimentReport {
         + "head's FBE arm for the same seed, then averaged. Storage: embedding floats kept (sum of k_i) against that "
         + "FBE arm's (|V| + 1) x d; dense parameters come on top for every arm. Train seconds exclude evaluation.%n%n",
         seeds));
-    md.append("![AUC against storage](").append(AUC_CHART).append(")\n\n");
+    if (frontiers.isEmpty()) {
+      md.append("![AUC against storage](").append(AUC_CHART).append(")\n\n");
+    }
+    for (Frontier f : frontiers) {
+      md.append(frontierMarkdown(f, seeds));
+    }
+    if (!frontiers.isEmpty()) {
+      md.append("![the fixed-size frontier](").append(FRONTIER_CHART).append(")\n\n");
+    }
     if (r.dims() != null) {
       md.append("### Learned dim by frequency (").append(r.dimsArm()).append(")\n\n");
       md.append("Mean kept dim of the values in each count bucket b (count in [2^b - 1, 2^(b+1) - 1)).\n\n");
@@ -274,6 +291,33 @@ final class ExperimentReport {
       }
       md.append("\n![hot start](").append(HOT_CHART).append(")\n");
     }
+    return md.toString();
+  }
+
+  static String frontierMarkdown(Frontier f, int seeds) {
+    StringBuilder md = new StringBuilder();
+    md.append("### Against the fixed-size frontier (").append(f.head()).append(" head)\n\n");
+    md.append("FBE at each d draws the frontier: the AUC a plain smaller (or larger) table reaches.\n\n");
+    md.append("| FBE arm | d | storage | test AUC (mean ± std) |\n|---|---|---|---|\n");
+    for (Frontier.Point p : f.points()) {
+      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f%% | %.5f ± %.5f |%n", p.arm(), p.dim(),
+          100 * p.storage(), p.aucMean(), p.aucStd()));
+    }
+    md.append("\nEvery other arm against FBE at the same storage, seed by seed: **gap** is the arm's AUC minus FBE's "
+        + "AUC at that seed's storage, interpolated between the two FBE sizes around it (linearly in log storage); "
+        + "a seed whose storage lies outside the sizes tried is not placed.\n\n");
+    md.append("| arm | storage: mean (range over seeds) | test AUC | FBE at that storage | gap (mean ± std) "
+        + "| seeds above FBE |\n|---|---|---|---|---|---|\n");
+    for (Frontier.Placement p : f.placements()) {
+      boolean placed = p.seedsPlaced() > 0;
+      md.append(String.format(Locale.ROOT, "| %s | %.1f%% (%.1f-%.1f%%) | %.5f | %s | %s | %d of %d |%n", p.arm(),
+          100 * p.storageMean(), 100 * p.storageMin(), 100 * p.storageMax(), p.aucMean(),
+          placed ? String.format(Locale.ROOT, "%.5f", p.frontierAucMean()) : "outside",
+          placed ? String.format(Locale.ROOT, "%+.5f ± %.5f", p.gapMean(), p.gapStd()) : "-", p.seedsAbove(),
+          p.seedsPlaced()));
+    }
+    md.append(String.format(Locale.ROOT, "%nStd is over the %d seeds (sample std); the frontier's AUC is the mean "
+        + "over the placed seeds.%n%n", seeds));
     return md.toString();
   }
 

@@ -18,8 +18,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A generated Criteo-like click log: {@code label} and fields C1..Cn of Zipf-distributed string values, labels
- * from the planted model of {@link SyntheticClickLog} (frequent values use more dims). Generated in fixed chunks,
- * each from its own seed, so the log is the same however Spark schedules it.
+ * from the planted model of {@link SyntheticClickLog} (frequent values use more dims unless
+ * {@code synthetic.plantedDims=all}). Generated in fixed chunks, each from its own seed, so the log is the same
+ * however Spark schedules it.
  */
 public final class SyntheticInput {
   static final int CHUNKS = 8;
@@ -36,7 +37,7 @@ public final class SyntheticInput {
     StructType schema = DataTypes.createStructType(cols);
     Chunk chunk = new Chunk(fields, config.getInt(Keys.SYNTHETIC_VALUES), config.getDouble(Keys.SYNTHETIC_ZIPF),
         config.getInt(Keys.DIM), config.get(Keys.SEED), config.getInt(Keys.SYNTHETIC_ROWS),
-        config.getInt(Keys.SYNTHETIC_DAY));
+        config.getInt(Keys.SYNTHETIC_DAY), config.get(Keys.SYNTHETIC_PLANTED_DIMS) == Keys.PlantedDims.PREFIX);
     return spark.range(0, CHUNKS, 1, CHUNKS).mapPartitions(chunk, Encoders.row(schema));
   }
 
@@ -49,8 +50,9 @@ public final class SyntheticInput {
     private final long seed;
     private final int rows;
     private final int day;
+    private final boolean prefixSignal;
 
-    Chunk(int fields, int values, double zipf, int trueDim, long seed, int rows, int day) {
+    Chunk(int fields, int values, double zipf, int trueDim, long seed, int rows, int day, boolean prefixSignal) {
       this.fields = fields;
       this.values = values;
       this.zipf = zipf;
@@ -58,11 +60,12 @@ public final class SyntheticInput {
       this.seed = seed;
       this.rows = rows;
       this.day = day;
+      this.prefixSignal = prefixSignal;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Long> chunks) {
-      SyntheticClickLog log = new SyntheticClickLog(fields, values, zipf, trueDim, 3.0, seed);
+      SyntheticClickLog log = new SyntheticClickLog(fields, values, zipf, trueDim, 3.0, seed, prefixSignal);
       List<Row> out = new ArrayList<>();
       while (chunks.hasNext()) {
         long c = chunks.next();

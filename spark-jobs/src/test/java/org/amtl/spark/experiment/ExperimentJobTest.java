@@ -37,12 +37,13 @@ class ExperimentJobTest extends LocalSparkTest {
   @Test
   void armsAndSeedsTrainOnOneSplitAndTheReportAgreesWithTheRuns() throws Exception {
     Path results = dir.resolve("results");
-    AmtlConfig config = experiment(results, "dnn/fbe,dnn/amtl,dnn/amtl-single,dnn/amtl[amtl.budget.lambda=0.05]",
-        "1,2", true);
+    AmtlConfig config = experiment(results, "dnn/fbe,dnn/fbe[model.dim=4],dnn/amtl,dnn/amtl-single,"
+        + "dnn/amtl[amtl.budget.lambda=0.05]", "1,2", true).withRaw(Keys.EXPERIMENT_DIMS_ARM.name(), "dnn/amtl-single");
     ExperimentJob.Results r = ExperimentJob.run(spark, config);
     ExperimentReport.write(r, spark.sparkContext().hadoopConfiguration());
 
-    assertEquals(8, r.runs().size());
+    assertEquals(10, r.runs().size());
+    assertEquals("dnn/amtl-single seed 1", r.dimsArm());
     for (ExperimentJob.Run run : r.runs()) {
       assertTrue(run.auc() > 0.6 && run.auc() < 1, run.toString());
       assertEquals(r.trainRows(), run.examples(), "one epoch of the same train rows: " + run);
@@ -56,19 +57,27 @@ class ExperimentJobTest extends LocalSparkTest {
     assertFalse(find(r, "dnn/amtl", 1).auc() == find(r, "dnn/amtl-single", 1).auc(), "the ablation changes it");
 
     JsonNode json = new ObjectMapper().readTree(results.resolve("small/results.json").toFile());
-    JsonNode amtl = json.get("arms").get(1);
+    JsonNode amtl = json.get("arms").get(2);
     assertEquals("dnn/amtl", amtl.get("arm").asText());
     double d1 = find(r, "dnn/amtl", 1).auc() - fbe1.auc();
     double d2 = find(r, "dnn/amtl", 2).auc() - find(r, "dnn/fbe", 2).auc();
     assertEquals((d1 + d2) / 2, amtl.get("deltaMean").asDouble(), 1e-12);
     assertEquals(Math.abs(d1 - d2) / Math.sqrt(2), amtl.get("deltaStd").asDouble(), 1e-12);
-    assertEquals(8, json.get("runs").size());
+    assertEquals(10, json.get("runs").size());
+    // FBE at two sizes draws a frontier, and every other arm is placed against it
+    JsonNode frontier = json.get("frontiers").get(0);
+    assertEquals(List.of(4, 8), List.of(frontier.get("points").get(0).get("dim").asInt(),
+        frontier.get("points").get(1).get("dim").asInt()));
+    assertEquals(3, frontier.get("placements").size());
+    assertEquals(0.5, frontier.get("points").get(0).get("storage").asDouble(), 1e-12);
     assertFalse(json.get("configuration").has(Keys.OUTPUT_PATH.name()), "no local paths in the results");
     assertEquals(3, json.get("hotStart").size());
     for (JsonNode curve : json.get("hotStart")) {
       assertEquals(2, curve.get("auc").size(), curve.toString());
     }
-    for (String f : List.of("results.md", "auc-vs-storage.png", "dims-vs-frequency.png", "hot-start.png")) {
+    assertTrue(Files.readString(results.resolve("small/results.md")).contains("### Against the fixed-size "
+        + "frontier (dnn head)"));
+    for (String f : List.of("results.md", "frontier.png", "dims-vs-frequency.png", "hot-start.png")) {
       assertTrue(Files.size(results.resolve("small").resolve(f)) > 100, f);
     }
     assertFalse(Files.exists(dir.resolve("work/experiment-small-hot-start")), "hot-start work files removed");
@@ -76,7 +85,8 @@ class ExperimentJobTest extends LocalSparkTest {
     String page = ResultsDoc.render(dir, results, 61, List.<String[]>of(
         new String[] {"Small", "small"}, new String[] {"Later", "later"}));
     assertTrue(page.contains("## Small") && page.contains("](results/small/hot-start.png)")
-        && page.contains("| dnn/amtl | ") && page.contains("## Later\n\nNot generated yet."), page);
+        && page.contains("](results/small/frontier.png)") && page.contains("| dnn/amtl | ")
+        && page.contains("## Later\n\nNot generated yet."), page);
   }
 
   static ExperimentJob.Run find(ExperimentJob.Results r, String arm, int seed) {
@@ -100,6 +110,9 @@ class ExperimentJobTest extends LocalSparkTest {
       }
       assertTrue(e.getMessage().startsWith(Keys.EXPERIMENT_ARMS.name()), e.getMessage());
     }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExperimentJob.run(spark,
+        experiment(results, "dnn/fbe,dnn/amtl", "1", false).withRaw(Keys.EXPERIMENT_DIMS_ARM.name(), "dnn/fbe")));
+    assertTrue(e.getMessage().contains("experiment.dimsArm") && e.getMessage().contains("'dnn/fbe'"), e.getMessage());
     assertFalse(Files.exists(results), "nothing written");
   }
 
