@@ -2,6 +2,7 @@ package org.amtl.spark;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,6 +69,25 @@ class ShardedTablesTest extends LocalSparkTest {
           sharded.rounds().stream().map(r -> r.trainLoss()).toList(), run + ": the training loss of every round");
       assertEquals(broadcast.rounds().stream().map(r -> r.testAuc()).toList(),
           sharded.rounds().stream().map(r -> r.testAuc()).toList(), run + ": the test AUC of every round");
+    }
+  }
+
+  /**
+   * AMTL's warm-up rounds keep every dim and leave the AMLs alone, so they train exactly as FBE does (the tables
+   * and the CTR network start from the same seeds): the same loss, bit for bit, in broadcast and sharded mode,
+   * until the masks take over.
+   */
+  @Test
+  void warmUpRoundsTrainAsFbe() throws Exception {
+    Path out = dir.resolve("warm-up");
+    for (Keys.TableMode mode : new Keys.TableMode[] {Keys.TableMode.BROADCAST, Keys.TableMode.SHARDED}) {
+      List<Double> fbe = TrainJob.run(spark, job(out, "fbe-" + mode, EmbeddingVariant.FBE, HeadType.DNN)
+          .with(Keys.TABLES, mode)).rounds().stream().map(r -> r.trainLoss()).toList();
+      List<Double> amtl = TrainJob.run(spark, job(out, "amtl-" + mode, EmbeddingVariant.AMTL, HeadType.DNN)
+          .with(Keys.TABLES, mode).with(Keys.WARMUP_ROUNDS, 3).with(Keys.BUDGET_TARGET_RATIO, 0.3))
+          .rounds().stream().map(r -> r.trainLoss()).toList();
+      assertEquals(fbe.subList(0, 3), amtl.subList(0, 3), mode + ": the warm-up rounds");
+      assertNotEquals(fbe.get(3), amtl.get(3), mode + ": the first round with masks");
     }
   }
 

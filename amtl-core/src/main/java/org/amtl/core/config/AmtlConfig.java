@@ -91,6 +91,20 @@ public final class AmtlConfig {
           + get(Keys.BUDGET_TARGET_RATIO) + " steers AMTL masks, but " + Keys.EMBEDDING.name() + " = "
           + get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT) + " (expected amtl, or the target 0)");
     }
+    boolean amtl = get(Keys.EMBEDDING) == org.amtl.core.model.EmbeddingVariant.AMTL;
+    int rounds = get(Keys.EPOCHS) * get(Keys.ROUNDS_PER_EPOCH);
+    if (get(Keys.WARMUP_ROUNDS) > 0 && (!amtl || get(Keys.WARMUP_ROUNDS) >= rounds)) {
+      throw new IllegalArgumentException("config key '" + Keys.WARMUP_ROUNDS.name() + "' = "
+          + get(Keys.WARMUP_ROUNDS) + " needs " + Keys.EMBEDDING.name() + " = amtl and fewer warm-up rounds than "
+          + "the run's " + rounds + " (train.epochs x train.roundsPerEpoch); " + Keys.EMBEDDING.name() + " is "
+          + get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (get(Keys.BUDGET_RARE_FIRST) > 0 && (get(Keys.BUDGET_TARGET_RATIO) == 0 || !get(Keys.TWINS))) {
+      throw new IllegalArgumentException("config key '" + Keys.BUDGET_RARE_FIRST.name() + "' = "
+          + get(Keys.BUDGET_RARE_FIRST) + " shapes the price of a storage target between the twin AMLs, but "
+          + Keys.BUDGET_TARGET_RATIO.name() + " = " + get(Keys.BUDGET_TARGET_RATIO) + " and " + Keys.TWINS.name()
+          + " = " + get(Keys.TWINS) + " (expected a target > 0 and twins, or rareFirst 0)");
+    }
     if (get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME
         && (get(Keys.SPLIT_TIME_COLUMN).isEmpty() || get(Keys.SPLIT_TIME_CUTOFF).isEmpty())) {
       throw new IllegalArgumentException("config key '" + Keys.SPLIT_MODE.name() + "' = time needs '"

@@ -48,6 +48,14 @@ public final class Keys {
       "Hidden width of each AML network (h-AML and l-AML).", 1, 4096));
   public static final ConfigKey<Double> TEMPERATURE = add(doubleKey("amtl.temperature", 1.0,
       "Softmax temperature T of the selection t = softmax(z / T).", 0, true, 1e6));
+  public static final ConfigKey<Double> FINAL_TEMPERATURE = add(doubleKey("amtl.temperature.final", 0.0,
+      "Temperature of the last training round: T goes geometrically from amtl.temperature (first round with masks) "
+          + "to this one (last round). With the straight-through estimator T shapes only the masks' gradient. 0 "
+          + "(default): T stays amtl.temperature.", 0, false, 1e6));
+  public static final ConfigKey<Integer> WARMUP_ROUNDS = add(intKey("amtl.warmupRounds", 0,
+      "Training rounds (counted over all epochs) in which AMTL keeps every dim and trains no AML, so the table "
+          + "trains as FBE first and the masks then learn on trained rows (a storage target steers from the end of "
+          + "the warm-up on). 0 (default): masks from the first round, as in the paper.", 0, 1_000_000));
   public static final ConfigKey<Boolean> TWINS = add(boolKey("amtl.twins", true,
       "Use the twin AMLs (h-AML and l-AML mixed by the normalized log count); false uses a single AML (ablation)."));
   public static final ConfigKey<Boolean> STE = add(boolKey("amtl.ste", true,
@@ -64,6 +72,12 @@ public final class Keys {
           + "sets a price on each kept dim (lowering the mask logit of 'keep l dims' by price * l) so that storage "
           + "comes as close to the target as the tie groups allow (values of one count keep equal dims); the "
           + "manifest records target and result. Needs model.embedding=amtl.", 0, false, 1));
+  public static final ConfigKey<Double> BUDGET_RARE_FIRST = add(doubleKey("amtl.budget.rareFirst", 0.0,
+      "With amtl.budget.targetRatio set: how much more a rare value pays per kept dim. A value pays (1 + rareFirst * "
+          + "(1 - u)) times the price, u in [0, 1] its normalized log count (1 for the field's most frequent value), "
+          + "so storage is taken from rare values first; set through the AMLs' output biases (the l-AML's moves "
+          + "1 + rareFirst times the h-AML's). 0 (default): every value pays the same. Needs amtl.twins=true.",
+      0, false, 1e6));
   public static final ConfigKey<Integer> BUDGET_STEER_EVERY = add(intKey("amtl.budget.steerEvery", 32,
       "With amtl.budget.targetRatio set: the batches between two steers of a training task's copy, so that the "
           + "network trains on sizes near the target rather than meeting them only when the driver steers after "

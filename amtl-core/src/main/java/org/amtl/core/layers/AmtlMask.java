@@ -27,7 +27,8 @@ public final class AmtlMask {
   private final FrequencyFeatures features;
   private final Mlp hAml;
   private final Mlp lAml; // null for a single AML
-  private final float temperature;
+  private float temperature; // T of this round (amtl.temperature.final anneals it)
+  private boolean open; // a warm-up round: training keeps every dim and leaves the AMLs alone
   private final boolean ste;
   private final float budgetLambda;
   private final boolean budgetPerRow;
@@ -80,6 +81,21 @@ public final class AmtlMask {
     }
   }
 
+  /**
+   * Sets what training does in the coming round: {@code open} keeps every value at d dims and trains no AML (the
+   * first stage of two: FBE on the same rows), otherwise the masks select with temperature {@code temperature}.
+   * Inference always selects (argmax, which T does not change).
+   */
+  public void setRound(boolean open, double temperature) {
+    this.open = open;
+    this.temperature = (float) temperature;
+  }
+
+  /** Whether training forwards keep every dim this round (a warm-up round). */
+  public boolean open() {
+    return open;
+  }
+
   public Mlp hAml() {
     return hAml;
   }
@@ -93,6 +109,10 @@ public final class AmtlMask {
   public void forward(int[] ids, int n, float[] mask, boolean training) {
     this.n = n;
     this.ids = ids;
+    if (open && training) {
+      Arrays.fill(mask, 0, n * dim, 1f);
+      return;
+    }
     groupRows(ids, n);
     int g = groups;
     features.copyOneHotTo(firstRow, g, hot, tail);
@@ -148,6 +168,9 @@ public final class AmtlMask {
   // the sum of theirs: dL/dt is linear in dL/dm and the budget, so both are summed first and the softmax backward
   // runs once per group.
   public void backward(float[] dmask, float[] lookupWeights) {
+    if (open) {
+      return; // the forward kept every dim: nothing reached the AMLs
+    }
     int g = groups;
     Arrays.fill(dmaskSum, 0, g * dim, 0f);
     Arrays.fill(shareSum, 0, g, 0f);
@@ -199,7 +222,7 @@ public final class AmtlMask {
    * model over a slice of the field, as a sharded run's driver holds, gives the same). Runs the AMLs, so call it
    * outside a forward/backward pair.
    */
-  public GroupLogits groupLogits() {
+  public GroupLogits groupLogits(double rareFirst) {
     org.amtl.core.data.CountGroups g = features.groups();
     int m = g.size() + 1;
     int[] groupHot = new int[m];
@@ -213,7 +236,16 @@ public final class AmtlMask {
     rows[g.size()] = 1;
     float[] logits = new float[m * dim];
     mixedLogits(groupHot, groupTail, m, logits);
-    return new GroupLogits(dim, logits, rows);
+    double[] weights = new double[m];
+    for (int k = 0; k < m; k++) {
+      weights[k] = priceWeight(groupTail[k * FrequencyFeatures.TAIL], rareFirst);
+    }
+    return new GroupLogits(dim, logits, rows, weights);
+  }
+
+  // what a value of mixing weight a pays per unit of price: a * 1 + (1 - a) * (1 + rareFirst), as addPrice sets it
+  private double priceWeight(float a, double rareFirst) {
+    return lAml == null ? 1 : a + (1 - a) * (1 + rareFirst);
   }
 
   // s in the sparse form (m rows) -> z = a hAML(s) + (1 - a) lAML(s), a = u (tail's first value); hAML(s) alone
@@ -233,14 +265,18 @@ public final class AmtlMask {
     }
   }
 
-  /** The logits (groups, d) of a field's tie groups and the OOV row (last), and how many rows each stands for. */
-  public record GroupLogits(int dim, float[] logits, long[] rows) {
-    /** The dims group {@code g} keeps when every logit of position l is lowered by price * (l + 1). */
+  /**
+   * The logits (groups, d) of a field's tie groups and the OOV row (last), how many rows each stands for, and what
+   * each pays per unit of price (1 for all unless the price falls on rare values first).
+   */
+  public record GroupLogits(int dim, float[] logits, long[] rows, double[] weights) {
+    /** The dims group {@code g} keeps when its logit of position l is lowered by price * weight * (l + 1). */
     public int kept(int g, double price) {
+      double own = price * weights[g];
       int best = 0;
-      double max = logits[g * dim] - price;
+      double max = logits[g * dim] - own;
       for (int l = 1; l < dim; l++) {
-        double v = logits[g * dim + l] - price * (l + 1);
+        double v = logits[g * dim + l] - own * (l + 1);
         if (v > max) {
           best = l;
           max = v;
@@ -260,15 +296,18 @@ public final class AmtlMask {
   }
 
   /**
-   * Lowers the logit of "keep l + 1 dims" by price * (l + 1) for every value, through the output bias of each AML:
-   * z = a hAML + (1 - a) lAML moves by the same amount as both do. A price on storage that the model carries, so
-   * every later forward, the published table and the scorer see it without a new parameter.
+   * Lowers the logit of "keep l + 1 dims" by price * (l + 1), through the output bias of each AML: the h-AML's by
+   * price, the l-AML's by (1 + rareFirst) * price, so z = a hAML + (1 - a) lAML moves by price * (1 + rareFirst *
+   * (1 - a)): with rareFirst 0 every value pays the same, with rareFirst > 0 rare values (small a) pay more and give
+   * up dims first. A price on storage that the model carries, so every later forward, the published table and the
+   * scorer see it without a new parameter.
    */
-  public void addPrice(double price) {
+  public void addPrice(double price, double rareFirst) {
     for (Mlp aml : lAml == null ? List.of(hAml) : List.of(hAml, lAml)) {
+      double own = aml == hAml ? price : price * (1 + rareFirst);
       DenseParams.Tensor bias = aml.layers().get(aml.layers().size() - 1).bias();
       for (int l = 0; l < dim; l++) {
-        params.values()[bias.offset() + l] -= (float) (price * (l + 1));
+        params.values()[bias.offset() + l] -= (float) (own * (l + 1));
       }
     }
   }

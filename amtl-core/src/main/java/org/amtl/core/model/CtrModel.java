@@ -175,6 +175,19 @@ public final class CtrModel {
     return config;
   }
 
+  /**
+   * Readies AMTL's masks for training round {@code round} (0-based, over all epochs) as {@link MaskSchedule} says:
+   * warm-up or not, and the round's temperature. Training tasks call it before they train; inference ignores it.
+   */
+  public void enterRound(int round) {
+    MaskSchedule schedule = MaskSchedule.of(config);
+    for (FieldEmbedding e : embeddings) {
+      if (e instanceof org.amtl.core.layers.AmtlEmbedding amtl) {
+        amtl.mask().setRound(schedule.open(round), schedule.temperature(round));
+      }
+    }
+  }
+
   /** Field f's frequency features (vocabulary counts in frequency.buckets buckets), built once with the model. */
   public FrequencyFeatures frequencyFeatures(int f) {
     return frequency.get(f);

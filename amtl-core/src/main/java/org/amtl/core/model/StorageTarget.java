@@ -2,6 +2,7 @@ package org.amtl.core.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.amtl.core.config.Keys;
 import org.amtl.core.layers.AmtlEmbedding;
 import org.amtl.core.layers.AmtlMask;
 
@@ -14,7 +15,9 @@ import org.amtl.core.layers.AmtlMask;
  * price), in the middle of that step, then moves single fields to their next steps while that brings the total
  * closer, and adds each field's price to its AMLs' output biases. Training tasks steer their copy every
  * {@code amtl.budget.steerEvery} batches, so the network trains on sizes near the target; the driver steers before
- * training and after every round's averaging, so the published table lands on it. The arithmetic reads only the
+ * training and after every round's averaging, so the published table lands on it. With
+ * {@code amtl.budget.rareFirst} = beta > 0 a value of mixing weight a (its normalized log count) pays
+ * (1 + beta (1 - a)) times the price, so storage comes from rare values first. The arithmetic reads only the
  * model's parameters and the fields' statistics, so reruns, and sharded and broadcast runs, apply the same prices.
  */
 public final class StorageTarget {
@@ -48,7 +51,8 @@ public final class StorageTarget {
     if (masks.isEmpty()) {
       throw new IllegalArgumentException("a storage target needs AMTL embeddings (model.embedding=amtl)");
     }
-    List<AmtlMask.GroupLogits> logits = masks.stream().map(AmtlMask::groupLogits).toList();
+    double rareFirst = model.config().getDouble(Keys.BUDGET_RARE_FIRST);
+    List<AmtlMask.GroupLogits> logits = masks.stream().map(m -> m.groupLogits(rareFirst)).toList();
     Ratio ratio = new Ratio(logits, fixedOther, fixed);
     double before = ratio.at(0);
     double price = ratio.closestPrice(target);
@@ -61,9 +65,9 @@ public final class StorageTarget {
       return new Steer(0, before, before); // on the best step already
     }
     for (int f = 0; f < masks.size(); f++) {
-      masks.get(f).addPrice(prices[f]);
+      masks.get(f).addPrice(prices[f], rareFirst);
     }
-    Ratio now = new Ratio(masks.stream().map(AmtlMask::groupLogits).toList(), fixedOther, fixed);
+    Ratio now = new Ratio(masks.stream().map(m -> m.groupLogits(rareFirst)).toList(), fixedOther, fixed);
     return new Steer(price, before, now.at(0));
   }
 

@@ -108,7 +108,7 @@ public final class LocalTrainer {
       }
       seen += batch.size();
       steps++;
-      if (steerTarget > 0 && steps % steerEvery == 0) {
+      if (steerTarget > 0 && steps % steerEvery == 0 && !masksOpen()) {
         org.amtl.core.model.StorageTarget.steer(model, steerTarget);
       }
       lossSum += loss * batch.size();
@@ -161,6 +161,16 @@ public final class LocalTrainer {
       scoring.add(block.batch(rows, from, Math.min(rows.length, from + batchSize), rowsPerField));
     }
     return scoring.result();
+  }
+
+  // a warm-up round keeps every dim: there is no storage to steer
+  private boolean masksOpen() {
+    for (int f = 0; f < model.numFields(); f++) {
+      if (model.embedding(f) instanceof org.amtl.core.layers.AmtlEmbedding amtl && amtl.mask().open()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The summaries of one evaluation pass. */

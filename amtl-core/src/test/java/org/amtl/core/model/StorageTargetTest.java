@@ -9,6 +9,8 @@ import org.amtl.core.config.AmtlConfig;
 import org.amtl.core.config.Keys;
 import org.amtl.core.data.SyntheticClickLog;
 import org.amtl.core.data.Vocabulary;
+import org.amtl.core.layers.AmtlEmbedding;
+import org.amtl.core.layers.AmtlMask;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +72,50 @@ class StorageTargetTest {
     assertEquals(a, c);
     assertArrayEquals(whole.params().values(), again.params().values());
     assertArrayEquals(whole.params().values(), dense.params().values());
+  }
+
+  /**
+   * With rareFirst the rare values pay more per dim: at the same storage they keep fewer dims, and the frequent
+   * ones more, than under one price for all.
+   */
+  @Test
+  void rareFirstTakesTheStorageFromRareValues() {
+    double[] spread = new double[2]; // frequent-half minus rare-half mean kept dim, summed: rareFirst 0 and 3
+    for (long seed = 1; seed <= 3; seed++) {
+      for (int i = 0; i < 2; i++) {
+        CtrModel model = new CtrModel(config(seed).with(Keys.BUDGET_TARGET_RATIO, 0.5)
+            .with(Keys.BUDGET_RARE_FIRST, i == 0 ? 0.0 : 3.0), VOCAB.countsOnly());
+        StorageTarget.steer(model, 0.5);
+        assertEquals(0.5, model.storage().ratio(), 0.02, "seed " + seed + ", rareFirst " + (i == 0 ? 0 : 3));
+        for (int f = 0; f < model.numFields(); f++) {
+          AmtlMask.GroupLogits groups = ((AmtlEmbedding) model.embedding(f)).mask().groupLogits(0);
+          int values = groups.rows().length - 1; // the OOV row last
+          spread[i] += meanKept(groups, 0, values / 2) - meanKept(groups, values / 2, values);
+        }
+      }
+    }
+    assertTrue(spread[1] > spread[0] + 1, "frequent minus rare kept dims, summed over fields and seeds: "
+        + java.util.Arrays.toString(spread));
+  }
+
+  /** Mean kept dim over the rows of groups [from, to) (groups run from the most frequent count down). */
+  private static double meanKept(AmtlMask.GroupLogits groups, int from, int to) {
+    double dims = 0;
+    long rows = 0;
+    for (int g = from; g < to; g++) {
+      dims += groups.rows()[g] * groups.kept(g, 0);
+      rows += groups.rows()[g];
+    }
+    return dims / rows;
+  }
+
+  @Test
+  void rareFirstNeedsATargetAndTwins() {
+    for (AmtlConfig bad : new AmtlConfig[] {config(1).with(Keys.BUDGET_RARE_FIRST, 1.0),
+        config(1).with(Keys.BUDGET_TARGET_RATIO, 0.25).with(Keys.BUDGET_RARE_FIRST, 1.0).with(Keys.TWINS, false)}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validate);
+      assertTrue(e.getMessage().contains("amtl.budget.rareFirst"), e.getMessage());
+    }
   }
 
   @Test

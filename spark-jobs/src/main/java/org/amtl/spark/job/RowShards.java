@@ -281,6 +281,7 @@ public final class RowShards {
       CtrModel model = filled(spec, rows, rowsIn);
       dense.loadDenseInto(model);
       model.clearTouched();
+      model.enterRound(round);
       int partition = org.apache.spark.TaskContext.getPartitionId();
       ExampleBlock local = block.selected(TrainStage.roundOrder(block.size(), partition, round, slices, seed))
           .withRowsOf(rows);

@@ -100,7 +100,7 @@ final class ShardedRounds {
     int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
     if (first == 0) {
-      TrainStage.steerStorage(dense, config, "before training");
+      TrainStage.steerStorage(dense, config, 0);
     }
     ModelExchange.Published published = exchange.publishDense(ModelState.denseOf(dense), first);
     timer.done("train: set up (shards, needs, resume, first state written)");
@@ -122,7 +122,7 @@ final class ShardedRounds {
       if (averaged.average() != null) {
         averaged.average().applyDenseTo(dense);
       }
-      TrainStage.steerStorage(dense, config, "after round " + (r + 1));
+      TrainStage.steerStorage(dense, config, r + 1);
       exchange.endRound(r);
       published = exchange.publishDense(ModelState.denseOf(dense), r + 1);
       long written = System.nanoTime();

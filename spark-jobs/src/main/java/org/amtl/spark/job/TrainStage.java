@@ -73,11 +73,13 @@ public final class TrainStage {
 
   /**
    * With amtl.budget.targetRatio set, moves the model (the whole model, or a sharded run's dense part: the price
-   * needs the fields' statistics and the AMLs alone) to the storage step closest to the target, and logs it.
+   * needs the fields' statistics and the AMLs alone) to the storage step closest to the target, and logs it; after
+   * {@code roundsDone} rounds (0: before training), and not while warm-up rounds keep every dim.
    */
-  static void steerStorage(CtrModel model, AmtlConfig config, String when) {
+  static void steerStorage(CtrModel model, AmtlConfig config, int roundsDone) {
     double target = config.getDouble(Keys.BUDGET_TARGET_RATIO);
-    if (target > 0) {
+    if (target > 0 && org.amtl.core.model.MaskSchedule.of(config).steers(roundsDone)) { // not in a warm-up
+      String when = roundsDone == 0 ? "before training" : "after round " + roundsDone;
       org.amtl.core.model.StorageTarget.Steer steer = org.amtl.core.model.StorageTarget.steer(model, target);
       LOG.info(String.format(Locale.ROOT, "storage target %.1f%% %s: %.2f%% -> %.2f%% (price %+.5f per kept dim)",
           100 * target, when, 100 * steer.before(), 100 * steer.after(), steer.price()));
@@ -106,7 +108,7 @@ public final class TrainStage {
     int interval = config.getInt(Keys.CHECKPOINT_INTERVAL);
     long start = System.nanoTime();
     if (first == 0) {
-      steerStorage(model, config, "before training");
+      steerStorage(model, config, 0);
     }
     ModelExchange.Published state = exchange.publish(model, first);
     timer.done("train: set up (model, resume, first state written)");
@@ -126,7 +128,7 @@ public final class TrainStage {
       if (averaged.average() != null) {
         model.load(averaged.average());
       }
-      steerStorage(model, config, "after round " + (r + 1));
+      steerStorage(model, config, r + 1);
       exchange.endRound(r);
       long averagedAt = System.nanoTime();
       timer.add("train: average", (averagedAt - tasksDone) / 1e9);
@@ -215,6 +217,7 @@ public final class TrainStage {
         CtrModel model = lease.model();
         lease.changing();
         model.clearTouched();
+        model.enterRound(round);
         LocalTrainer.Result r;
         try {
           r = new LocalTrainer(model, model.config().getInt(Keys.BATCH_SIZE)).train(block, order, null);
