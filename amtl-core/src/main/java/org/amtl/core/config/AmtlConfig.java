@@ -99,12 +99,6 @@ public final class AmtlConfig {
           + "the run's " + rounds + " (train.epochs x train.roundsPerEpoch); " + Keys.EMBEDDING.name() + " is "
           + get(Keys.EMBEDDING).name().toLowerCase(java.util.Locale.ROOT));
     }
-    if (get(Keys.BUDGET_RARE_FIRST) > 0 && (get(Keys.BUDGET_TARGET_RATIO) == 0 || !get(Keys.TWINS))) {
-      throw new IllegalArgumentException("config key '" + Keys.BUDGET_RARE_FIRST.name() + "' = "
-          + get(Keys.BUDGET_RARE_FIRST) + " shapes the price of a storage target between the twin AMLs, but "
-          + Keys.BUDGET_TARGET_RATIO.name() + " = " + get(Keys.BUDGET_TARGET_RATIO) + " and " + Keys.TWINS.name()
-          + " = " + get(Keys.TWINS) + " (expected a target > 0 and twins, or rareFirst 0)");
-    }
     if (get(Keys.SPLIT_MODE) == Keys.SplitMode.TIME
         && (get(Keys.SPLIT_TIME_COLUMN).isEmpty() || get(Keys.SPLIT_TIME_CUTOFF).isEmpty())) {
       throw new IllegalArgumentException("config key '" + Keys.SPLIT_MODE.name() + "' = time needs '"

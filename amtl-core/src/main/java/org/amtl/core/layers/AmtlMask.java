@@ -243,9 +243,10 @@ public final class AmtlMask {
     return new GroupLogits(dim, logits, rows, weights);
   }
 
-  // what a value of mixing weight a pays per unit of price: a * 1 + (1 - a) * (1 + rareFirst), as addPrice sets it
+  // what a value of mixing weight a pays per unit of price: a * 1 + (1 - a) * (1 + rareFirst), as addPrice sets it,
+  // written so that rareFirst 0 gives exactly 1 (a float 1 - a would round)
   private double priceWeight(float a, double rareFirst) {
-    return lAml == null ? 1 : a + (1 - a) * (1 + rareFirst);
+    return lAml == null ? 1 : 1 + rareFirst * (1.0 - a);
   }
 
   // s in the sparse form (m rows) -> z = a hAML(s) + (1 - a) lAML(s), a = u (tail's first value); hAML(s) alone

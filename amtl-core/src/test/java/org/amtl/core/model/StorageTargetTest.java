@@ -110,15 +110,6 @@ class StorageTargetTest {
   }
 
   @Test
-  void rareFirstNeedsATargetAndTwins() {
-    for (AmtlConfig bad : new AmtlConfig[] {config(1).with(Keys.BUDGET_RARE_FIRST, 1.0),
-        config(1).with(Keys.BUDGET_TARGET_RATIO, 0.25).with(Keys.BUDGET_RARE_FIRST, 1.0).with(Keys.TWINS, false)}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validate);
-      assertTrue(e.getMessage().contains("amtl.budget.rareFirst"), e.getMessage());
-    }
-  }
-
-  @Test
   void aTargetNeedsAmtl() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> config(1)
         .with(Keys.EMBEDDING, EmbeddingVariant.FBE).with(Keys.BUDGET_TARGET_RATIO, 0.25).validate());
